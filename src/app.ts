@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Ajv, type Options as AjvOptions } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import { errorHandler, notFoundHandler } from './error-handler.js'
+import { ProblemSchema } from './schemas/common.js'
+import authPlugin from './plugins/auth.js'
+import configPlugin from './plugins/config.js'
+import databasePlugin from './plugins/database.js'
+import healthRoutes from './routes/health.js'
+import productRoutes from './routes/products.js'
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+// ajv-formats is CommonJS with a default export; under NodeNext its default is the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+export const JSON_BODY_LIMIT = 1024 * 1024
+
+/** Fastify's server options for this config; tests use the same ones as `npm start`. */
+export function serverOptions (config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' }
+    },
+    // A caller's X-Request-Id is kept when it is short and plain, so traces can be joined up.
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    bodyLimit: JSON_BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+    // Errors the router raises before any route runs (bad URL encoding, oversized params).
+    frameworkErrors: errorHandler
+  }
+}
+
+function createValidators () {
+  const base: AjvOptions = { useDefaults: true, removeAdditional: false, allErrors: true, strict: false }
+  // Bodies are JSON and must already have the right types: "5" is not a number, true is not a title.
+  const strict = new Ajv({ ...base, coerceTypes: false })
+  // Query strings, params and headers arrive as text and are coerced to the schema's types.
+  const lenient = new Ajv({ ...base, coerceTypes: 'array' })
+  addFormats(strict)
+  addFormats(lenient)
+  return { strict, lenient }
+}
+
+/** Builds the whole application; `src/server.ts` only adds listening and shutdown. */
+export async function buildApp (config: Config): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
+
+  const { strict, lenient } = createValidators()
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema))
+  // Fastify parses text/plain by default; this API only takes JSON unless a route says otherwise.
+  app.removeContentTypeParser('text/plain')
+  app.addSchema(ProblemSchema)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(configPlugin, { config })
+
+  await app.register(swagger, {
+    // Shared schemas keep their $id as their component name (Problem, not def-0).
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+    },
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'store-api',
+        version,
+        description:
+          "A shop's product catalogue. Anyone can read products; admins (Auth0 role claim or the write:products permission) manage them. Errors are RFC 9457 application/problem+json."
+      },
+      tags: [
+        { name: 'products', description: 'The catalogue' },
+        { name: 'health', description: 'Liveness and readiness' }
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'An Auth0 RS256 access token for this API (or one from `npm run token` in development)'
+          }
+        }
+      }
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  await app.register(databasePlugin)
+  await app.register(authPlugin)
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  await app.register(healthRoutes)
+  await app.register(productRoutes, { prefix: '/products' })
+
+  return app
+}

@@ -1,0 +1,113 @@
+import { createPublicKey } from 'node:crypto'
+import buildGetJwks from 'get-jwks'
+import { Agent } from 'undici'
+import { invalidToken } from './auth-errors.js'
+
+export interface KeyResolverOptions {
+  /** The configured issuer, with its trailing slash; the only place keys come from. */
+  issuer: string
+  /** Connect, header and body timeout for one JWKS fetch. */
+  timeoutMs: number
+  /** An unknown kid may cause a JWKS fetch at most once per this many ms. */
+  cooldownMs: number
+  /** A known key is re-checked against the JWKS after this many ms. */
+  refreshMs?: number
+  /** The most keys kept; Auth0 publishes two or three. */
+  maxKeys?: number
+}
+
+interface CachedKey {
+  pem: string
+  checkedAt: number
+}
+
+export interface KeyResolver {
+  /** The PEM public key for a token's kid; throws an invalid_token problem, never returns empty. */
+  resolve(kid: unknown): Promise<string>
+  close(): Promise<void>
+}
+
+const KID_PATTERN = /^[\x21-\x7e]{1,128}$/
+
+/**
+ * Resolves signing keys from the pinned issuer's JWKS through get-jwks, adding what
+ * get-jwks leaves to its caller: a real fetch timeout (its own `timeout` option is
+ * ignored by native fetch), a cooldown so that unknown kids cannot flood the issuer,
+ * and a memo of the PEM conversion so a known key costs a Map lookup.
+ */
+export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
+  const { issuer, timeoutMs, cooldownMs } = options
+  const refreshMs = options.refreshMs ?? 10 * 60_000
+  const maxKeys = options.maxKeys ?? 20
+  const dispatcher = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
+  const jwks = buildGetJwks({
+    issuersWhitelist: [issuer],
+    jwksPath: '.well-known/jwks.json',
+    // Short: freshness is decided here, get-jwks only needs to dedupe concurrent fetches.
+    ttl: 1000,
+    max: maxKeys,
+    fetchOptions: { dispatcher }
+  })
+  const keys = new Map<string, CachedKey>()
+  const refreshing = new Set<string>()
+  let lastUnknownFetch = Number.NEGATIVE_INFINITY
+
+  async function fetchKey (kid: string): Promise<string> {
+    const jwk = (await jwks.getJwk({ domain: issuer, alg: 'RS256', kid })) as Record<string, unknown>
+    if (jwk.kty !== 'RSA' || (jwk.use !== undefined && jwk.use !== 'sig')) {
+      throw new Error('the key for this kid is not an RSA signing key')
+    }
+    const pem = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString()
+    if (!pem) throw new Error('empty key')
+    if (keys.size >= maxKeys && !keys.has(kid)) {
+      const oldest = keys.keys().next().value
+      if (oldest !== undefined) keys.delete(oldest)
+    }
+    keys.set(kid, { pem, checkedAt: Date.now() })
+    return pem
+  }
+
+  function refreshInBackground (kid: string): void {
+    if (refreshing.has(kid)) return
+    refreshing.add(kid)
+    fetchKey(kid)
+      .catch((error: unknown) => {
+        // A key the issuer no longer publishes is dropped; an unreachable issuer keeps it.
+        if ((error as { code?: string }).code === 'JWK_NOT_FOUND') keys.delete(kid)
+        else {
+          const entry = keys.get(kid)
+          if (entry) entry.checkedAt = Date.now() - refreshMs + cooldownMs
+        }
+      })
+      .finally(() => refreshing.delete(kid))
+  }
+
+  return {
+    async resolve (kid: unknown): Promise<string> {
+      if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) {
+        throw invalidToken('the token header has no usable kid')
+      }
+      const cached = keys.get(kid)
+      if (cached) {
+        if (Date.now() - cached.checkedAt > refreshMs) refreshInBackground(kid)
+        return cached.pem
+      }
+      const now = Date.now()
+      if (now - lastUnknownFetch < cooldownMs) {
+        throw invalidToken('the signing key is not known')
+      }
+      lastUnknownFetch = now
+      try {
+        return await fetchKey(kid)
+      } catch (error) {
+        throw invalidToken('the signing key is not known', error)
+      }
+    },
+
+    async close () {
+      await dispatcher.close()
+    }
+  }
+}

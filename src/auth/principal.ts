@@ -1,0 +1,39 @@
+export const ADMIN_PERMISSION = 'write:products'
+
+/** Who is calling, as the verified access token says. Authorization reads only this. */
+export interface Principal {
+  sub: string
+  roles: string[]
+  permissions: string[]
+  isAdmin: boolean
+  /** Seconds since the epoch, from the token. */
+  exp: number
+  iat: number | null
+  jti: string | null
+}
+
+export interface ClaimSettings {
+  roleClaim: string
+  adminRole: string
+}
+
+function stringList (value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string')
+  return []
+}
+
+/** Builds the principal from a verified payload; the claim may be a string or an array. */
+export function principalFromClaims (claims: Record<string, unknown>, settings: ClaimSettings): Principal {
+  const roles = stringList(claims[settings.roleClaim])
+  const permissions = stringList(claims.permissions)
+  return {
+    sub: String(claims.sub),
+    roles,
+    permissions,
+    isAdmin: roles.includes(settings.adminRole) || permissions.includes(ADMIN_PERMISSION),
+    exp: Number(claims.exp),
+    iat: typeof claims.iat === 'number' ? claims.iat : null,
+    jti: typeof claims.jti === 'string' ? claims.jti : null
+  }
+}

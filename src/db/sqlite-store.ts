@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { SqliteProductRepository } from '../repositories/sqlite-product-repository.js'
+import type { Store } from '../repositories/store.js'
+import * as schema from './schema.js'
+
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url))
+
+export interface SqliteStore extends Store {
+  /** True when this open created the database (no migration had ever been applied). */
+  readonly created: boolean
+}
+
+/**
+ * Opens (creating if needed) the SQLite database at `path`, applies the committed
+ * migrations and returns the repositories over it.
+ */
+export function openSqliteStore(path: string): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new Database(path)
+  try {
+    sqlite.pragma('journal_mode = WAL')
+    // NORMAL in WAL mode survives a killed process; only power loss can drop the last commits.
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma('foreign_keys = ON')
+    const created = !sqlite
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+      .get()
+    const db = drizzle(sqlite, { schema })
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    const ping = sqlite.prepare('SELECT 1 AS ok')
+    return {
+      created,
+      products: new SqliteProductRepository(db),
+      async ping () {
+        try {
+          return ping.get() !== undefined
+        } catch {
+          return false
+        }
+      },
+      async close () {
+        if (sqlite.open) sqlite.close()
+      }
+    }
+  } catch (error) {
+    sqlite.close()
+    throw error
+  }
+}

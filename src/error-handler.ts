@@ -1,0 +1,110 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { type FieldError, HttpProblem, problemDocument } from './lib/problem.js'
+import { PROBLEM_CONTENT_TYPE } from './schemas/common.js'
+
+interface AjvIssue {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+// Ajv's own wording, less its type-level noise, with the field named by path.
+function fieldErrors (context: string, issues: AjvIssue[]): FieldError[] {
+  const seen = new Set<string>()
+  const errors: FieldError[] = []
+  for (const issue of issues) {
+    // An anyOf failure repeats what its branches already said.
+    if (issue.keyword === 'anyOf') continue
+    let field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
+    let message = issue.message ?? 'is invalid'
+    if (issue.keyword === 'required') {
+      field = [field, String(issue.params.missingProperty)].filter(Boolean).join('.')
+      message = 'is required'
+    } else if (issue.keyword === 'additionalProperties') {
+      field = [field, String(issue.params.additionalProperty)].filter(Boolean).join('.')
+      message = 'is not an allowed field'
+    } else if (issue.keyword === 'pattern') {
+      message = 'has an invalid format'
+    }
+    const key = `${field}\u0000${message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    errors.push({ in: context, field, message })
+  }
+  return errors
+}
+
+interface Mapped {
+  status: number
+  detail: string
+  errors?: FieldError[]
+  headers?: Record<string, string>
+}
+
+function classify (error: FastifyError & { validationContext?: string }): Mapped {
+  if (error instanceof HttpProblem) {
+    return { status: error.statusCode, detail: error.message, errors: error.errors, headers: error.headers }
+  }
+  if (error.validation) {
+    return {
+      status: 400,
+      detail: 'The request is not valid; see errors for each field.',
+      errors: fieldErrors(error.validationContext ?? 'request', error.validation as AjvIssue[])
+    }
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, detail: 'Unsupported Content-Type; send application/json.' }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, detail: 'The request body is too large.' }
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, detail: 'The JSON body is empty.' }
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, detail: 'The body is not valid JSON.' }
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, detail: 'The URL is malformed.' }
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, detail: 'A path parameter is too long.' }
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return { status: 400, detail: 'The body is not valid JSON.' }
+  }
+  const status = error.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, detail: error.message }
+  }
+  return { status: 500, detail: 'An unexpected error occurred. Quote the requestId when reporting it.' }
+}
+
+/** The one error handler: every failure leaves as RFC 9457 problem+json; 5xx are logged and masked. */
+export function errorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = classify(error)
+  if (mapped.status >= 500) {
+    request.log.error({ err: error, reqId: request.id }, 'request failed')
+  } else if (mapped.status === 401 || mapped.status === 403) {
+    request.log.info({ status: mapped.status, reason: mapped.detail }, 'request refused')
+  }
+  sendProblem(reply, mapped.status, mapped.detail, { errors: mapped.errors, headers: mapped.headers })
+}
+
+export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`)
+}
+
+export function sendProblem (
+  reply: FastifyReply,
+  status: number,
+  detail: string,
+  extra: { errors?: FieldError[]; headers?: Record<string, string> } = {}
+): void {
+  const document = problemDocument(status, detail, {
+    requestId: String(reply.request.id),
+    ...(extra.errors ? { errors: extra.errors } : {})
+  })
+  reply
+    .code(status)
+    .headers(extra.headers ?? {})
+    .type(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`)
+    .send(document)
+}

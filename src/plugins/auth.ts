@@ -1,0 +1,125 @@
+import fastifyJwt from '@fastify/jwt'
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import { type IssuerSettings, issuerSettings } from '../config.js'
+import { insufficientScope, invalidToken, missingToken } from '../auth/auth-errors.js'
+import { startDevIssuer } from '../auth/dev-issuer.js'
+import { createKeyResolver } from '../auth/key-resolver.js'
+import { ADMIN_PERMISSION, type Principal, principalFromClaims } from '../auth/principal.js'
+import { HttpProblem } from '../lib/problem.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** onRequest hook: 401 unless a valid bearer token is presented; sets request.principal. */
+    authenticate: onRequestAsyncHookHandler
+    /** onRequest hook: authenticate, then 403 unless the principal is an admin. */
+    requireAdmin: onRequestAsyncHookHandler
+    /** The issuer and audience tokens are checked against (the development issuer's when it runs). */
+    issuer: IssuerSettings
+  }
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+}
+
+// RFC 6750 b64token, one space after the scheme; anything looser is a malformed header.
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+// Far above any Auth0 access token; stops oversized input before base64 or JSON parsing.
+const MAX_TOKEN_LENGTH = 8192
+const CLOCK_TOLERANCE_MS = 5000
+
+function describeVerifyError (error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string }
+  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' || code === 'FAST_JWT_EXPIRED') return 'the token has expired'
+  if (code === 'FAST_JWT_INACTIVE') return 'the token is not valid yet'
+  const text = (message ?? 'verification failed').replace(/^Authorization token is invalid: /, '')
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text
+}
+
+/**
+ * Verifies Auth0 RS256 access tokens against the configured issuer's JWKS. Where keys
+ * come from is pinned by configuration; nothing in the token (iss, kid, jku, x5u, jwk)
+ * chooses it. Outside production with no issuer configured, starts the development issuer.
+ */
+export default fp(
+  async function authPlugin (fastify) {
+    const { config } = fastify
+    let issuer = issuerSettings(config)
+    if (!issuer) {
+      const dev = await startDevIssuer({
+        statePath: config.DEV_ISSUER_STATE,
+        port: config.DEV_ISSUER_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 1),
+        audience: config.AUTH0_AUDIENCE ?? 'store-api-dev',
+        roleClaim: config.AUTH0_ROLE_CLAIM
+      })
+      fastify.addHook('onClose', () => dev.close())
+      fastify.log.warn(
+        { issuer: dev.issuer, audience: dev.audience, state: config.DEV_ISSUER_STATE },
+        'DEVELOPMENT ISSUER IS ON: no AUTH0_DOMAIN or AUTH0_ISSUER_BASE_URL is set, so tokens from `npm run token` are accepted. Never use this in production.'
+      )
+      issuer = { issuer: dev.issuer, audience: dev.audience }
+    }
+    const pinned = issuer
+    fastify.decorate('issuer', pinned)
+
+    const keys = createKeyResolver({
+      issuer: pinned.issuer,
+      timeoutMs: config.JWKS_TIMEOUT_MS,
+      cooldownMs: config.JWKS_COOLDOWN_SECONDS * 1000
+    })
+    fastify.addHook('onClose', () => keys.close())
+
+    await fastify.register(fastifyJwt, {
+      secret: (_request: FastifyRequest, token: unknown) =>
+        keys.resolve((token as { header?: { kid?: unknown } }).header?.kid),
+      decode: { complete: true },
+      verify: {
+        algorithms: ['RS256'],
+        allowedIss: pinned.issuer,
+        allowedAud: pinned.audience,
+        requiredClaims: ['iss', 'sub', 'aud', 'exp'],
+        clockTolerance: CLOCK_TOLERANCE_MS,
+        cache: 10_000,
+        cacheTTL: 600_000
+      }
+    })
+
+    const claimSettings = { roleClaim: config.AUTH0_ROLE_CLAIM, adminRole: config.AUTH0_ADMIN_ROLE }
+    fastify.decorateRequest('principal', null)
+
+    async function authenticate (request: FastifyRequest): Promise<void> {
+      const header = request.headers.authorization
+      if (header === undefined || header === '') throw missingToken()
+      const match = BEARER.exec(header)
+      if (!match?.[1]) {
+        if (/^bearer\b/i.test(header)) throw invalidToken('the Authorization header is not "Bearer <token>"')
+        throw missingToken()
+      }
+      const token = match[1]
+      if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the token is too large')
+      if (!COMPACT_JWS.test(token)) throw invalidToken('the token is not a signed JWT')
+      let claims: Record<string, unknown>
+      try {
+        claims = await request.jwtVerify<Record<string, unknown>>()
+      } catch (error) {
+        if (error instanceof HttpProblem) throw error
+        throw invalidToken(describeVerifyError(error), error)
+      }
+      if (typeof claims.sub !== 'string' || claims.sub === '') throw invalidToken('the sub claim must be a non-empty string')
+      request.principal = principalFromClaims(claims, claimSettings)
+    }
+
+    fastify.decorate('authenticate', authenticate)
+    fastify.decorate('requireAdmin', async function requireAdmin (request: FastifyRequest) {
+      await authenticate(request)
+      if (!request.principal?.isAdmin) {
+        throw insufficientScope(
+          `admin rights required: the ${config.AUTH0_ADMIN_ROLE} role or the ${ADMIN_PERMISSION} permission`,
+          ADMIN_PERMISSION
+        )
+      }
+    })
+  },
+  { name: 'auth', dependencies: ['config'] }
+)

@@ -1,0 +1,73 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+// 1 to 50 characters once surrounding white space is trimmed (JS \s is the set trim() removes).
+const TITLE_PATTERN = '^\\s*\\S(?:[\\s\\S]{0,48}\\S)?\\s*$'
+
+export const ProductId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Product id' })
+
+export const ProductParams = Type.Object({ id: ProductId })
+
+export const PriceOut = Type.String({
+  pattern: '^\\d{1,5}\\.\\d{2}$',
+  description: 'Exact decimal with two places, from 0.00 to 99999.99',
+  examples: ['899.99']
+})
+
+export const PriceIn = Type.Union(
+  [
+    Type.String({ pattern: '^\\d{1,5}(\\.\\d{1,2})?$', description: 'Decimal string with at most two places' }),
+    Type.Number({ minimum: 0, maximum: 99999.99, description: 'JSON number with at most two decimals' })
+  ],
+  { description: 'From 0.00 to 99999.99 with at most two decimals', examples: ['899.99', 899.99] }
+)
+
+const Title = Type.String({
+  maxLength: 200,
+  pattern: TITLE_PATTERN,
+  description: '1 to 50 characters after trimming',
+  examples: ['PlayStation']
+})
+
+const Image = Type.String({
+  format: 'uri',
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+  maxLength: 255,
+  description: 'An http or https URL',
+  examples: ['https://example.com/playstation.jpg']
+})
+
+export const Product = Type.Object(
+  {
+    id: ProductId,
+    title: Type.String(),
+    price: PriceOut,
+    image: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' })
+  },
+  { additionalProperties: false }
+)
+
+export const ProductCreate = Type.Object(
+  { title: Title, price: PriceIn, image: Image },
+  { additionalProperties: false }
+)
+
+export const ProductPatch = Type.Partial(ProductCreate, { additionalProperties: false, minProperties: 1 })
+
+export const ProductListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' }),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' }))
+  },
+  { additionalProperties: false }
+)
+
+export const ProductList = Type.Object({
+  items: Type.Array(Product),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' })
+})
+
+export type ProductJson = Static<typeof Product>
+export type ProductCreateBody = Static<typeof ProductCreate>
+export type ProductPatchBody = Static<typeof ProductPatch>
