@@ -168,7 +168,8 @@ t.test('products: validation edges', async (t) => {
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
   }
   const longId = await app.inject({ method: 'GET', url: `/products/${'9'.repeat(500)}` })
-  t.ok(longId.statusCode === 400 || longId.statusCode === 404, 'an absurdly long id is refused cleanly')
+  t.equal(longId.statusCode, 414, 'an absurdly long id is refused cleanly')
+  t.equal(longId.headers['content-type'], 'application/problem+json; charset=utf-8')
 })
 
 t.test('products: paging visits every product exactly once', async (t) => {
