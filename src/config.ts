@@ -22,6 +22,11 @@ export const EnvSchema = Type.Object({
   AUTH0_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   AUTH0_ROLE_CLAIM: Type.String({ minLength: 1, default: 'https://store-api/roles' }),
   AUTH0_ADMIN_ROLE: Type.String({ minLength: 1, default: 'admin' }),
+  // An Auth0 application's client id: enables Swagger UI sign-in and the Auth0 logout URL.
+  AUTH0_CLIENT_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' })),
+  AUTH0_LOGOUT_RETURN_TO: Type.Optional(Type.String({ pattern: '^https?://' })),
+  USERINFO_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 600 }),
+  USERINFO_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 1500 }),
   // Bounds on how hard a token can make us lean on the issuer's JWKS endpoint.
   JWKS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
   JWKS_COOLDOWN_SECONDS: Type.Number({ minimum: 0, maximum: 3600, default: 30 }),
@@ -52,7 +57,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // An empty variable means "not set", as it does for most twelve-factor tools.
     if (value !== undefined && value !== '') known[key] = value
   }
-  const candidate = Value.Convert(EnvSchema, Value.Default(EnvSchema, known))
+  // Value.Convert is lenient ('1e3', 'true' and '0x50' all become numbers): numbers must look like numbers.
+  for (const [key, text] of Object.entries(known)) {
+    const type = (EnvSchema.properties as Record<string, { type?: string }>)[key]?.type
+    if ((type === 'integer' && !/^-?\d+$/.test(text)) || (type === 'number' && !/^-?\d+(\.\d+)?$/.test(text))) {
+      throw new ConfigError(`Invalid environment variable ${key}: expected ${type === 'integer' ? 'a whole number' : 'a number'} (got ${JSON.stringify(text)})`)
+    }
+  }
+  const candidate = Value.Convert(EnvSchema, Value.Default(EnvSchema, { ...known }))
   const firstError = Value.Errors(EnvSchema, candidate).First()
   if (firstError) {
     const variable = firstError.path.replace(/^\//, '').split('/')[0] ?? ''
@@ -65,7 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function describe(message: string): string {
-  return message.replace(/^Expected union value$/, 'not one of the allowed values').toLowerCase()
+  const text = message.replace(/^Expected union value$/, 'not one of the allowed values')
+  return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
 function checkIssuer(config: Config): void {
@@ -85,6 +98,9 @@ function checkIssuer(config: Config): void {
     if (url.search || url.hash || url.username || url.password) {
       throw new ConfigError('Invalid environment variable AUTH0_ISSUER_BASE_URL: must not carry credentials, a query or a fragment')
     }
+  }
+  if (config.AUTH0_LOGOUT_RETURN_TO && !URL.canParse(config.AUTH0_LOGOUT_RETURN_TO)) {
+    throw new ConfigError('Invalid environment variable AUTH0_LOGOUT_RETURN_TO: not a valid URL')
   }
   const hasIssuer = Boolean(config.AUTH0_DOMAIN || config.AUTH0_ISSUER_BASE_URL)
   if (hasIssuer && !config.AUTH0_AUDIENCE) {
@@ -107,4 +123,17 @@ export function issuerSettings(config: Config): IssuerSettings | null {
 /** `file:./data/store.db` -> `./data/store.db`; `:memory:` stays as it is. */
 export function databasePath(config: Config): string {
   return config.DATABASE_URL === ':memory:' ? ':memory:' : config.DATABASE_URL.slice('file:'.length)
+}
+
+/**
+ * Auth0's session logout (the tutorial's "log out from Auth0 too") on the issuer's origin,
+ * or null unless a real issuer, AUTH0_CLIENT_ID and AUTH0_LOGOUT_RETURN_TO are all set.
+ */
+export function auth0LogoutUrl (config: Config): string | null {
+  const settings = issuerSettings(config)
+  if (!settings || !config.AUTH0_CLIENT_ID || !config.AUTH0_LOGOUT_RETURN_TO) return null
+  const url = new URL('/v2/logout', new URL(settings.issuer).origin)
+  url.searchParams.set('client_id', config.AUTH0_CLIENT_ID)
+  url.searchParams.set('returnTo', config.AUTH0_LOGOUT_RETURN_TO)
+  return url.href
 }

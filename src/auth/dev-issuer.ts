@@ -1,9 +1,9 @@
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname } from 'node:path'
-import { createSigner } from 'fast-jwt'
+import { createSigner, createVerifier } from 'fast-jwt'
 
 /** What `npm run token` needs to mint tokens the running API accepts. */
 export interface DevIssuerState {
@@ -54,15 +54,34 @@ export async function startDevIssuer (options: DevIssuerOptions): Promise<DevIss
   const publicJwk = createPublicKey(privateKeyPem).export({ format: 'jwk' })
   const jwks = JSON.stringify({ keys: [{ ...publicJwk, kid, alg: 'RS256', use: 'sig' }] })
   let issuer = ''
+  let verify: ((token: string) => Record<string, unknown>) | null = null
+
+  // Like Auth0's: the caller's own access token in, that subject's profile out.
+  function userinfo (authorization: string | undefined): Record<string, unknown> | null {
+    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1]
+    if (!token || !verify) return null
+    try {
+      const sub = String(verify(token).sub)
+      const local = sub.replace(/[^A-Za-z0-9._-]/g, '.')
+      return { sub, name: `Dev user ${sub}`, email: `${local}@dev.store-api.local`, picture: null }
+    } catch {
+      return null
+    }
+  }
 
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]
     if (request.method === 'GET' && path === '/.well-known/jwks.json') {
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' }).end(jwks)
+    } else if (request.method === 'GET' && path === '/userinfo') {
+      const profile = userinfo(request.headers.authorization)
+      response
+        .writeHead(profile ? 200 : 401, { 'content-type': 'application/json' })
+        .end(JSON.stringify(profile ?? { error: 'invalid_token' }))
     } else if (request.method === 'GET' && path === '/.well-known/openid-configuration') {
       response
         .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ issuer, jwks_uri: `${issuer}.well-known/jwks.json` }))
+        .end(JSON.stringify({ issuer, jwks_uri: `${issuer}.well-known/jwks.json`, userinfo_endpoint: `${issuer}userinfo` }))
     } else {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}')
     }
@@ -78,10 +97,13 @@ export async function startDevIssuer (options: DevIssuerOptions): Promise<DevIss
     server.listen(options.port, '127.0.0.1', () => resolve())
   })
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  verify = createVerifier({ key: createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString(), algorithms: ['RS256'], allowedIss: issuer })
 
   const state: DevIssuerState = { issuer, audience: options.audience, roleClaim: options.roleClaim, kid, privateKeyPem }
   mkdirSync(dirname(options.statePath), { recursive: true })
   writeFileSync(options.statePath, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
+  // The mode above applies only when the file is created; an older file may be wider.
+  chmodSync(options.statePath, 0o600)
 
   return {
     issuer,

@@ -34,6 +34,10 @@ const KID_PATTERN = /^[\x21-\x7e]{1,128}$/
  * get-jwks leaves to its caller: a real fetch timeout (its own `timeout` option is
  * ignored by native fetch), a cooldown so that unknown kids cannot flood the issuer,
  * and a memo of the PEM conversion so a known key costs a Map lookup.
+ *
+ * get-jwks answers for one kid at a time, so the cooldown is kept against a listing of
+ * the kids the issuer publishes: a kid absent from the latest listing may cause at most
+ * one new listing per cooldown, while a listed kid is fetched through get-jwks at once.
  */
 export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
   const { issuer, timeoutMs, cooldownMs } = options
@@ -48,9 +52,25 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
     max: maxKeys,
     fetchOptions: { dispatcher }
   })
+  const jwksUrl = `${issuer}.well-known/jwks.json`
   const keys = new Map<string, CachedKey>()
   const refreshing = new Set<string>()
-  let lastUnknownFetch = Number.NEGATIVE_INFINITY
+  // The kids the issuer published at the last look, so that one fetch, whoever caused it,
+  // teaches us every current key: a random kid cannot lock a real new key out for a cooldown.
+  let publishedKids = new Set<string>()
+  let lastListing = Number.NEGATIVE_INFINITY
+  let listing: Promise<void> | null = null
+
+  async function listPublishedKids (): Promise<void> {
+    const response = await fetch(jwksUrl, { dispatcher, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) } as RequestInit)
+    if (!response.ok) {
+      await response.body?.cancel()
+      throw new Error(`JWKS answered ${response.status}`)
+    }
+    const body = (await response.json()) as { keys?: Array<{ kid?: unknown }> }
+    if (!Array.isArray(body.keys)) throw new Error('the JWKS has no keys array')
+    publishedKids = new Set(body.keys.map((key) => key?.kid).filter((kid): kid is string => typeof kid === 'string'))
+  }
 
   async function fetchKey (kid: string): Promise<string> {
     const jwk = (await jwks.getJwk({ domain: issuer, alg: 'RS256', kid })) as Record<string, unknown>
@@ -94,11 +114,22 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
         if (Date.now() - cached.checkedAt > refreshMs) refreshInBackground(kid)
         return cached.pem
       }
-      const now = Date.now()
-      if (now - lastUnknownFetch < cooldownMs) {
-        throw invalidToken('the signing key is not known')
+      if (!publishedKids.has(kid)) {
+        const now = Date.now()
+        if (!listing && now - lastListing < cooldownMs) throw invalidToken('the signing key is not known')
+        if (!listing) {
+          lastListing = now
+          listing = listPublishedKids().finally(() => {
+            listing = null
+          })
+        }
+        try {
+          await listing
+        } catch (error) {
+          throw invalidToken('the issuer\'s keys could not be fetched', error)
+        }
+        if (!publishedKids.has(kid)) throw invalidToken('the signing key is not known')
       }
-      lastUnknownFetch = now
       try {
         return await fetchKey(kid)
       } catch (error) {

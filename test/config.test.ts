@@ -1,0 +1,202 @@
+import t from 'tap'
+import { ConfigError, databasePath, issuerSettings, loadConfig } from '../src/config.js'
+
+const AUDIENCE = 'https://store-api.test/'
+
+/** The `t` a subtest callback receives. */
+type TestContext = Parameters<Parameters<typeof t.test>[0]>[0]
+
+/** Runs loadConfig(env) and returns the ConfigError it throws (failing the test if it does not). */
+function configError (t: TestContext, env: Record<string, string>): ConfigError | null {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    t.type(error, ConfigError, `${JSON.stringify(env)} throws a ConfigError`)
+    return error instanceof ConfigError ? error : null
+  }
+  t.fail(`${JSON.stringify(env)} was accepted`)
+  return null
+}
+
+/** The error is one line that names `variable` as a whole word. */
+function assertNames (t: TestContext, error: ConfigError | null, variable: string, label: string): void {
+  if (!error) return
+  t.equal(error.name, 'ConfigError', `${label}: name`)
+  t.notMatch(error.message, /[\r\n]/, `${label}: the message is one line`)
+  t.match(error.message, new RegExp(`(^|[^A-Z0-9_])${variable}([^A-Z0-9_]|$)`), `${label}: the message names ${variable}`)
+}
+
+t.test('defaults: an empty environment is a working development setup', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.PORT, 3000)
+  t.equal(config.HOST, '127.0.0.1')
+  t.equal(config.LOG_LEVEL, 'info')
+  t.equal(config.NODE_ENV, 'development')
+  t.equal(config.DATABASE_URL, 'file:./data/store.db')
+  t.equal(config.AUTH0_ROLE_CLAIM, 'https://store-api/roles')
+  t.equal(config.AUTH0_ADMIN_ROLE, 'admin')
+  t.equal(config.AUTH0_DOMAIN, undefined)
+  t.equal(config.AUTH0_ISSUER_BASE_URL, undefined)
+  t.equal(config.AUTH0_AUDIENCE, undefined)
+  t.equal(issuerSettings(config), null, 'no issuer configured')
+  t.equal(databasePath(config), './data/store.db')
+})
+
+t.test('an empty variable counts as not set', async (t) => {
+  const config = loadConfig({ PORT: '', LOG_LEVEL: '', AUTH0_DOMAIN: '', AUTH0_AUDIENCE: '' })
+  t.equal(config.PORT, 3000)
+  t.equal(config.LOG_LEVEL, 'info')
+  t.equal(config.AUTH0_DOMAIN, undefined)
+})
+
+t.test('variables it does not know are ignored', async (t) => {
+  const config = loadConfig({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' }) as Record<string, unknown>
+  t.notOk('PATH' in config)
+  t.notOk('SOMETHING_ELSE' in config)
+})
+
+t.test('conversions from text', async (t) => {
+  const config = loadConfig({
+    PORT: '8080',
+    HOST: '0.0.0.0',
+    LOG_LEVEL: 'debug',
+    NODE_ENV: 'test',
+    DATABASE_URL: ':memory:',
+    JWKS_TIMEOUT_MS: '2500',
+    JWKS_COOLDOWN_SECONDS: '0.5',
+    DEV_ISSUER_PORT: '0'
+  })
+  t.equal(config.PORT, 8080)
+  t.equal(typeof config.PORT, 'number')
+  t.equal(config.HOST, '0.0.0.0')
+  t.equal(config.LOG_LEVEL, 'debug')
+  t.equal(config.NODE_ENV, 'test')
+  t.equal(config.JWKS_TIMEOUT_MS, 2500)
+  t.equal(config.JWKS_COOLDOWN_SECONDS, 0.5)
+  t.equal(config.DEV_ISSUER_PORT, 0)
+  t.equal(databasePath(config), ':memory:')
+  t.equal(loadConfig({ PORT: '0' }).PORT, 0, 'port 0 (any free port) is allowed')
+  t.equal(loadConfig({ PORT: '65535' }).PORT, 65535)
+  for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) {
+    t.equal(loadConfig({ LOG_LEVEL: level }).LOG_LEVEL, level, `LOG_LEVEL ${level}`)
+  }
+  t.equal(loadConfig({ NODE_ENV: 'production', AUTH0_DOMAIN: 'tenant.eu.auth0.com', AUTH0_AUDIENCE: AUDIENCE }).NODE_ENV, 'production')
+})
+
+t.test('each bad value is a one-line ConfigError naming its variable', async (t) => {
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'file:' }, 'DATABASE_URL'],
+    [{ AUTH0_DOMAIN: 'not a domain', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_DOMAIN'],
+    [{ AUTH0_DOMAIN: 'tenant.us.auth0.com/evil', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_DOMAIN'],
+    [{ AUTH0_DOMAIN: 'tenant.us.auth0.com\nX-Injected: 1', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_DOMAIN'],
+    [{ AUTH0_ISSUER_BASE_URL: 'ftp://x', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_ISSUER_BASE_URL'],
+    [{ AUTH0_ISSUER_BASE_URL: 'https://', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_ISSUER_BASE_URL'],
+    [{ AUTH0_ISSUER_BASE_URL: 'https://tenant.us.auth0.com/?x=1', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_ISSUER_BASE_URL'],
+    [{ AUTH0_ISSUER_BASE_URL: 'https://user:pw@tenant.us.auth0.com/', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_ISSUER_BASE_URL'],
+    [{ JWKS_TIMEOUT_MS: '10' }, 'JWKS_TIMEOUT_MS'],
+    [{ DEV_ISSUER_PORT: 'x' }, 'DEV_ISSUER_PORT']
+  ]
+  for (const [env, variable] of cases) {
+    const label = JSON.stringify(env)
+    assertNames(t, configError(t, env), variable, label)
+  }
+})
+
+t.test('the first bad variable is reported even when several are bad', async (t) => {
+  const error = configError(t, { PORT: 'abc', LOG_LEVEL: 'loud' })
+  t.ok(error && /\b(PORT|LOG_LEVEL)\b/.test(error.message))
+  t.notMatch(error?.message ?? '', /[\r\n]/)
+})
+
+t.test('AUTH0_AUDIENCE is required once an issuer is configured', async (t) => {
+  assertNames(t, configError(t, { AUTH0_DOMAIN: 'tenant.us.auth0.com' }), 'AUTH0_AUDIENCE', 'domain without audience')
+  assertNames(t, configError(t, { AUTH0_ISSUER_BASE_URL: 'https://tenant.us.auth0.com' }), 'AUTH0_AUDIENCE', 'base URL without audience')
+  assertNames(
+    t,
+    configError(t, { NODE_ENV: 'production', AUTH0_DOMAIN: 'tenant.us.auth0.com' }),
+    'AUTH0_AUDIENCE',
+    'production domain without audience'
+  )
+  t.ok(loadConfig({ AUTH0_DOMAIN: 'tenant.us.auth0.com', AUTH0_AUDIENCE: AUDIENCE }), 'with an audience it loads')
+  t.ok(loadConfig({ AUTH0_AUDIENCE: AUDIENCE }), 'an audience alone is fine (it is used by the development issuer)')
+})
+
+t.test('AUTH0_DOMAIN and AUTH0_ISSUER_BASE_URL together are refused', async (t) => {
+  const error = configError(t, {
+    AUTH0_DOMAIN: 'tenant.us.auth0.com',
+    AUTH0_ISSUER_BASE_URL: 'https://tenant.us.auth0.com/',
+    AUTH0_AUDIENCE: AUDIENCE
+  })
+  t.notMatch(error?.message ?? '', /[\r\n]/)
+  t.match(error?.message ?? '', /AUTH0_DOMAIN/)
+  t.match(error?.message ?? '', /AUTH0_ISSUER_BASE_URL/)
+})
+
+t.test('http:// issuers only on loopback', async (t) => {
+  for (const url of ['http://127.0.0.1:4000', 'http://localhost:4000/', 'http://[::1]:4000/', 'https://example.com', 'https://example.com/tenant/']) {
+    const config = loadConfig({ AUTH0_ISSUER_BASE_URL: url, AUTH0_AUDIENCE: AUDIENCE })
+    t.equal(config.AUTH0_ISSUER_BASE_URL, url, `${url} is accepted`)
+  }
+  for (const url of ['http://example.com', 'http://example.com/', 'http://10.0.0.1/', 'http://127.0.0.1.example.com/', 'http://localhost.evil.com/']) {
+    assertNames(t, configError(t, { AUTH0_ISSUER_BASE_URL: url, AUTH0_AUDIENCE: AUDIENCE }), 'AUTH0_ISSUER_BASE_URL', `${url} is refused`)
+  }
+})
+
+t.test('production refuses to start without an issuer', async (t) => {
+  const error = configError(t, { NODE_ENV: 'production' })
+  assertNames(t, error, 'AUTH0_DOMAIN', 'production without issuer')
+  t.match(error?.message ?? '', /production/)
+  t.ok(loadConfig({ NODE_ENV: 'production', AUTH0_ISSUER_BASE_URL: 'https://tenant.us.auth0.com', AUTH0_AUDIENCE: AUDIENCE }))
+  t.equal(loadConfig({ NODE_ENV: 'development' }).NODE_ENV, 'development', 'development runs the dev issuer instead')
+  t.equal(loadConfig({ NODE_ENV: 'test' }).NODE_ENV, 'test')
+})
+
+t.test('issuerSettings normalises the issuer as Auth0 writes it in iss', async (t) => {
+  t.same(issuerSettings(loadConfig({ AUTH0_DOMAIN: 'tenant.us.auth0.com', AUTH0_AUDIENCE: AUDIENCE })), {
+    issuer: 'https://tenant.us.auth0.com/',
+    audience: AUDIENCE
+  })
+  t.same(issuerSettings(loadConfig({ AUTH0_ISSUER_BASE_URL: 'https://login.example.com', AUTH0_AUDIENCE: AUDIENCE })), {
+    issuer: 'https://login.example.com/',
+    audience: AUDIENCE
+  }, 'a trailing slash is added')
+  t.same(issuerSettings(loadConfig({ AUTH0_ISSUER_BASE_URL: 'https://login.example.com/', AUTH0_AUDIENCE: AUDIENCE })), {
+    issuer: 'https://login.example.com/',
+    audience: AUDIENCE
+  }, 'an existing trailing slash is not doubled')
+  t.equal(
+    issuerSettings(loadConfig({ AUTH0_ISSUER_BASE_URL: 'https://login.example.com/tenant', AUTH0_AUDIENCE: AUDIENCE }))?.issuer,
+    'https://login.example.com/tenant/',
+    'a path keeps its segments and gets the trailing slash'
+  )
+  t.equal(
+    issuerSettings(loadConfig({ AUTH0_ISSUER_BASE_URL: 'http://127.0.0.1:4000', AUTH0_AUDIENCE: AUDIENCE }))?.issuer,
+    'http://127.0.0.1:4000/'
+  )
+  t.equal(issuerSettings(loadConfig({})), null)
+  t.equal(issuerSettings(loadConfig({ AUTH0_AUDIENCE: AUDIENCE })), null, 'an audience alone is not an issuer')
+})
+
+t.test('databasePath strips file: and keeps :memory:', async (t) => {
+  t.equal(databasePath(loadConfig({ DATABASE_URL: 'file:./data/store.db' })), './data/store.db')
+  t.equal(databasePath(loadConfig({ DATABASE_URL: 'file:/var/lib/store/store.db' })), '/var/lib/store/store.db')
+  t.equal(databasePath(loadConfig({ DATABASE_URL: 'file:relative.db' })), 'relative.db')
+  t.equal(databasePath(loadConfig({ DATABASE_URL: ':memory:' })), ':memory:')
+})
+
+// TypeBox's Value.Convert alone would read '1e3' as 1 and 'false' as 0 (any free port).
+t.test('numbers that are not plain integers are refused', async (t) => {
+  for (const value of ['8080.5', '1e3', 'true', 'false', '0x50']) {
+    t.throws(() => loadConfig({ PORT: value }), ConfigError, `PORT ${JSON.stringify(value)} is refused`)
+  }
+  const error = configError(t, { JWKS_TIMEOUT_MS: '5e3' })
+  t.match(error?.message ?? '', /"5e3"/, 'the message quotes what was typed, not "(got 5)"')
+  const range = configError(t, { PORT: '70000' })
+  t.match(range?.message ?? '', /\(got "70000"\)/, 'an out-of-range value is quoted as typed')
+})
