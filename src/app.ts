@@ -10,10 +10,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { ProblemSchema } from './schemas/common.js'
+import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
 import databasePlugin from './plugins/database.js'
 import healthRoutes from './routes/health.js'
+import adminUserRoutes from './routes/admin-users.js'
+import meRoutes from './routes/me.js'
 import productRoutes from './routes/products.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -72,36 +75,8 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
 
   await app.register(configPlugin, { config })
 
-  await app.register(swagger, {
-    // Shared schemas keep their $id as their component name (Problem, not def-0).
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
-    },
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'store-api',
-        version,
-        description:
-          "A shop's product catalogue. Anyone can read products; admins (Auth0 role claim or the write:products permission) manage them. Errors are RFC 9457 application/problem+json."
-      },
-      tags: [
-        { name: 'products', description: 'The catalogue' },
-        { name: 'health', description: 'Liveness and readiness' }
-      ],
-      components: {
-        securitySchemes: {
-          bearerAuth: {
-            type: 'http',
-            scheme: 'bearer',
-            bearerFormat: 'JWT',
-            description: 'An Auth0 RS256 access token for this API (or one from `npm run token` in development)'
-          }
-        }
-      }
-    }
-  })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swagger, swaggerOptions(version))
+  await app.register(swaggerUi, swaggerUiOptions(config))
 
   await app.register(databasePlugin)
   await app.register(authPlugin)
@@ -109,6 +84,8 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(healthRoutes)
   await app.register(productRoutes, { prefix: '/products' })
+  await app.register(meRoutes)
+  await app.register(adminUserRoutes, { prefix: '/admin/users' })
 
   return app
 }

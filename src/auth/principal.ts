@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 export const ADMIN_PERMISSION = 'write:products'
 
 /** Who is calling, as the verified access token says. Authorization reads only this. */
@@ -9,7 +11,8 @@ export interface Principal {
   /** Seconds since the epoch, from the token. */
   exp: number
   iat: number | null
-  jti: string | null
+  /** What logout revokes: the jti, or a hash of the whole token when it has none. */
+  tokenId: string
 }
 
 export interface ClaimSettings {
@@ -24,7 +27,7 @@ function stringList (value: unknown): string[] {
 }
 
 /** Builds the principal from a verified payload; the claim may be a string or an array. */
-export function principalFromClaims (claims: Record<string, unknown>, settings: ClaimSettings): Principal {
+export function principalFromClaims (claims: Record<string, unknown>, settings: ClaimSettings, token: string): Principal {
   const roles = stringList(claims[settings.roleClaim])
   const permissions = stringList(claims.permissions)
   return {
@@ -34,6 +37,8 @@ export function principalFromClaims (claims: Record<string, unknown>, settings: 
     isAdmin: roles.includes(settings.adminRole) || permissions.includes(ADMIN_PERMISSION),
     exp: Number(claims.exp),
     iat: typeof claims.iat === 'number' ? claims.iat : null,
-    jti: typeof claims.jti === 'string' ? claims.jti : null
+    tokenId: typeof claims.jti === 'string' && claims.jti !== ''
+      ? `jti:${claims.jti}`
+      : `sha256:${createHash('sha256').update(token).digest('base64url')}`
   }
 }

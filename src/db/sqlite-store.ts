@@ -5,6 +5,8 @@ import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { SqliteProductRepository } from '../repositories/sqlite-product-repository.js'
+import { SqliteRevocationRepository } from '../repositories/sqlite-revocation-repository.js'
+import { SqliteUserRepository } from '../repositories/sqlite-user-repository.js'
 import type { Store } from '../repositories/store.js'
 import * as schema from './schema.js'
 
@@ -37,6 +39,8 @@ export function openSqliteStore(path: string): SqliteStore {
     return {
       created,
       products: new SqliteProductRepository(db),
+      users: new SqliteUserRepository(db),
+      revocations: new SqliteRevocationRepository(db),
       async ping () {
         try {
           return ping.get() !== undefined

@@ -5,6 +5,7 @@ import { type IssuerSettings, issuerSettings } from '../config.js'
 import { insufficientScope, invalidToken, missingToken } from '../auth/auth-errors.js'
 import { startDevIssuer } from '../auth/dev-issuer.js'
 import { createKeyResolver } from '../auth/key-resolver.js'
+import { createSeenRecorder } from '../auth/seen-recorder.js'
 import { ADMIN_PERMISSION, type Principal, principalFromClaims } from '../auth/principal.js'
 import { HttpProblem } from '../lib/problem.js'
 
@@ -19,6 +20,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null
+    /** The verified bearer token, for calls made on the caller's behalf (userinfo). */
+    accessToken: string | null
   }
 }
 
@@ -28,6 +31,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 // Far above any Auth0 access token; stops oversized input before base64 or JSON parsing.
 const MAX_TOKEN_LENGTH = 8192
 const CLOCK_TOLERANCE_MS = 5000
+const PURGE_INTERVAL_MS = 10 * 60_000
 
 function describeVerifyError (error: unknown): string {
   const { code, message } = error as { code?: string; message?: string }
@@ -85,8 +89,18 @@ export default fp(
       }
     })
 
+    const { revocations } = fastify.store
+    const seen = createSeenRecorder(fastify.store.users)
+    const purge = setInterval(() => {
+      revocations.purgeExpired(new Date()).catch((error: unknown) => fastify.log.warn({ err: error }, 'could not purge expired revocations'))
+    }, PURGE_INTERVAL_MS)
+    purge.unref()
+    fastify.addHook('onClose', async () => clearInterval(purge))
+    await revocations.purgeExpired(new Date())
+
     const claimSettings = { roleClaim: config.AUTH0_ROLE_CLAIM, adminRole: config.AUTH0_ADMIN_ROLE }
     fastify.decorateRequest('principal', null)
+    fastify.decorateRequest('accessToken', null)
 
     async function authenticate (request: FastifyRequest): Promise<void> {
       const header = request.headers.authorization
@@ -107,7 +121,13 @@ export default fp(
         throw invalidToken(describeVerifyError(error), error)
       }
       if (typeof claims.sub !== 'string' || claims.sub === '') throw invalidToken('the sub claim must be a non-empty string')
-      request.principal = principalFromClaims(claims, claimSettings)
+      const principal = principalFromClaims(claims, claimSettings, token)
+      if (await revocations.isRevoked(principal.tokenId, principal.sub, principal.iat)) {
+        throw invalidToken('token revoked')
+      }
+      request.principal = principal
+      request.accessToken = token
+      seen.record(principal, request.log)
     }
 
     fastify.decorate('authenticate', authenticate)
@@ -121,5 +141,5 @@ export default fp(
       }
     })
   },
-  { name: 'auth', dependencies: ['config'] }
+  { name: 'auth', dependencies: ['config', 'database'] }
 )

@@ -33,6 +33,9 @@ export class TestIssuer {
   mode: IssuerMode = { kind: 'up' }
   /** How many times the JWKS was requested. */
   jwksRequests = 0
+  /** How userinfo behaves; 'refuse' answers 401 as Auth0 does for a token without the openid scope. */
+  userinfoMode: IssuerMode | { kind: 'refuse' } = { kind: 'up' }
+  userinfoRequests = 0
   #server: Server | null = null
 
   static async start (): Promise<TestIssuer> {
@@ -57,6 +60,10 @@ export class TestIssuer {
 
   #handle (request: IncomingMessage, response: ServerResponse): void {
     const path = (request.url ?? '/').split('?')[0]
+    if (path === '/userinfo') {
+      this.#userinfo(request, response)
+      return
+    }
     if (path !== '/.well-known/jwks.json') {
       response.writeHead(404).end()
       return
@@ -71,6 +78,28 @@ export class TestIssuer {
       }
       const keys = this.published.map((key) => ({ ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' }))
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }))
+    }
+    if (mode.kind === 'slow') setTimeout(answer, mode.delayMs).unref()
+    else answer()
+  }
+
+  // Like Auth0's: the profile of the token's subject, read without re-verifying (tests only).
+  #userinfo (request: IncomingMessage, response: ServerResponse): void {
+    this.userinfoRequests++
+    const mode = this.userinfoMode
+    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
+    const answer = () => {
+      if (response.destroyed) return
+      if (mode.kind === 'down') {
+        response.writeHead(503).end('unavailable')
+        return
+      }
+      if (mode.kind === 'refuse' || !token) {
+        response.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_token"}')
+        return
+      }
+      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(profileOf(payload.sub)))
     }
     if (mode.kind === 'slow') setTimeout(answer, mode.delayMs).unref()
     else answer()
@@ -117,6 +146,12 @@ export class TestIssuer {
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
+}
+
+/** The profile the test issuer's userinfo gives a subject. */
+export function profileOf (sub: string): { sub: string; name: string; email: string; picture: string } {
+  const local = sub.replace(/[^a-z0-9]/gi, '-')
+  return { sub, name: `Name of ${sub}`, email: `${local}@example.test`, picture: `https://example.test/${local}.png` }
 }
 
 /**

@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { auth0LogoutUrl } from '../config.js'
+import { createUserInfoClient } from '../auth/userinfo-client.js'
+import { problemResponses } from '../schemas/common.js'
+import { LogoutBody, LogoutResult, Me } from '../schemas/user.js'
+
+const SIGNED_IN = { security: [{ bearerAuth: [] }] }
+
+const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { config, store } = fastify
+  const userinfo = createUserInfoClient({
+    url: `${fastify.issuer.issuer}userinfo`,
+    ttlMs: config.USERINFO_TTL_SECONDS * 1000,
+    timeoutMs: config.USERINFO_TIMEOUT_MS,
+    onProfile: (sub, profile) => store.users.updateProfile(sub, profile)
+  })
+  const logoutUrl = auth0LogoutUrl(config)
+
+  fastify.get('/me', {
+    onRequest: fastify.authenticate,
+    schema: {
+      tags: ['identity'],
+      summary: 'The signed-in user',
+      ...SIGNED_IN,
+      response: { 200: Me, ...problemResponses(401) }
+    }
+  }, async (request) => {
+    const principal = request.principal!
+    const profile = await userinfo.profile(principal.sub, request.accessToken!)
+    return {
+      sub: principal.sub,
+      name: profile?.name ?? null,
+      email: profile?.email ?? null,
+      picture: profile?.picture ?? null,
+      roles: principal.roles,
+      permissions: principal.permissions,
+      isAdmin: principal.isAdmin
+    }
+  })
+
+  fastify.post('/logout', {
+    onRequest: fastify.authenticate,
+    // `curl -X POST /logout` sends no body at all; that means the defaults.
+    preValidation: async (request) => {
+      request.body ??= {}
+    },
+    schema: {
+      tags: ['identity'],
+      summary: 'Log out: revoke this token (or every token until now), and get the Auth0 logout URL',
+      description: 'The presented token stops working at once, until its expiry. With {"everywhere": true}, every token of the user issued until now does too.',
+      ...SIGNED_IN,
+      body: LogoutBody,
+      response: { 200: LogoutResult, ...problemResponses(400, 401, 413, 415) }
+    }
+  }, async (request) => {
+    const principal = request.principal!
+    await store.revocations.revokeToken(principal.tokenId, principal.sub, new Date(principal.exp * 1000))
+    if (request.body?.everywhere) {
+      await store.revocations.revokeSubject(principal.sub, Math.floor(Date.now() / 1000))
+    }
+    request.log.info({ sub: principal.sub, everywhere: Boolean(request.body?.everywhere) }, 'logged out')
+    return { revoked: true as const, logoutUrl }
+  })
+}
+
+export default meRoutes

@@ -1,0 +1,52 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const Me = Type.Object({
+  sub: Type.String(),
+  name: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  picture: Nullable(Type.String()),
+  roles: Type.Array(Type.String(), { description: 'From the role claim, as authorization sees it' }),
+  permissions: Type.Array(Type.String(), { description: 'From the permissions claim (Auth0 RBAC)' }),
+  isAdmin: Type.Boolean()
+}, { description: 'name, email and picture come from the issuer\'s userinfo; null when it could not be asked' })
+
+export const LogoutBody = Type.Object(
+  { everywhere: Type.Optional(Type.Boolean({ default: false, description: 'Also revoke every other token of this user issued until now' })) },
+  { additionalProperties: false }
+)
+
+export const LogoutResult = Type.Object({
+  revoked: Type.Literal(true),
+  logoutUrl: Type.Union([Type.String(), Type.Null()], {
+    description: "Auth0's session logout, for the client to open; null unless AUTH0_CLIENT_ID and AUTH0_LOGOUT_RETURN_TO are set"
+  })
+})
+
+export const UserRecord = Type.Object({
+  sub: Type.String(),
+  name: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  picture: Nullable(Type.String()),
+  isAdmin: Type.Boolean({ description: 'As last seen in a token' }),
+  firstSeenAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.String({ format: 'date-time' })
+})
+
+export const UserParams = Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, description: 'The subject, URL-encoded (auth0%7C123)' }) })
+
+export const UserListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 500 }))
+  },
+  { additionalProperties: false }
+)
+
+export const UserList = Type.Object({
+  items: Type.Array(UserRecord),
+  nextCursor: Type.Union([Type.String(), Type.Null()])
+})
+
+export type UserRecordJson = Static<typeof UserRecord>
