@@ -4,11 +4,10 @@ import type { IncomingMessage } from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Ajv, type Options as AjvOptions } from 'ajv'
-import addFormatsModule from 'ajv-formats'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
+import { createAjv } from './lib/ajv.js'
 import { ProblemSchema } from './schemas/common.js'
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
@@ -17,11 +16,11 @@ import databasePlugin from './plugins/database.js'
 import healthRoutes from './routes/health.js'
 import adminUserRoutes from './routes/admin-users.js'
 import meRoutes from './routes/me.js'
+import auditRoutes from './routes/audit.js'
+import productBulkRoutes from './routes/products-bulk.js'
 import productRoutes from './routes/products.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-// ajv-formats is CommonJS with a default export; under NodeNext its default is the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 export const JSON_BODY_LIMIT = 1024 * 1024
@@ -47,22 +46,12 @@ export function serverOptions (config: Config): FastifyServerOptions {
   }
 }
 
-function createValidators () {
-  const base: AjvOptions = { useDefaults: true, removeAdditional: false, allErrors: true, strict: false }
-  // Bodies are JSON and must already have the right types: "5" is not a number, true is not a title.
-  const strict = new Ajv({ ...base, coerceTypes: false })
-  // Query strings, params and headers arrive as text and are coerced to the schema's types.
-  const lenient = new Ajv({ ...base, coerceTypes: 'array' })
-  addFormats(strict)
-  addFormats(lenient)
-  return { strict, lenient }
-}
-
 /** Builds the whole application; `src/server.ts` only adds listening and shutdown. */
 export async function buildApp (config: Config): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
 
-  const { strict, lenient } = createValidators()
+  const strict = createAjv(false)
+  const lenient = createAjv(true)
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema))
   // Fastify parses text/plain by default; this API only takes JSON unless a route says otherwise.
   app.removeContentTypeParser('text/plain')
@@ -84,6 +73,8 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(healthRoutes)
   await app.register(productRoutes, { prefix: '/products' })
+  await app.register(productBulkRoutes, { prefix: '/products' })
+  await app.register(auditRoutes)
   await app.register(meRoutes)
   await app.register(adminUserRoutes, { prefix: '/admin/users' })
 

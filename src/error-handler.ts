@@ -1,24 +1,24 @@
+import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type FieldError, HttpProblem, problemDocument } from './lib/problem.js'
 import { PROBLEM_CONTENT_TYPE } from './schemas/common.js'
 
-interface AjvIssue {
-  instancePath: string
-  keyword: string
-  message?: string
-  params: Record<string, unknown>
-}
 
 // Ajv's own wording, less its type-level noise, with the field named by path.
-function fieldErrors (context: string, issues: AjvIssue[]): FieldError[] {
+export function fieldErrors (context: string, issues: ErrorObject[]): FieldError[] {
   const seen = new Set<string>()
   const errors: FieldError[] = []
+  // Where a union (anyOf) failed, its branches' complaints contradict each other ("must be
+  // string", "must be number"): one message from the union's own description says it better.
+  const unions = new Set(issues.filter((issue) => issue.keyword === 'anyOf').map((issue) => issue.instancePath))
   for (const issue of issues) {
-    // An anyOf failure repeats what its branches already said.
-    if (issue.keyword === 'anyOf') continue
+    if (unions.has(issue.instancePath) && issue.keyword !== 'anyOf') continue
     let field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
     let message = issue.message ?? 'is invalid'
-    if (issue.keyword === 'required') {
+    if (issue.keyword === 'anyOf') {
+      const description: unknown = issue.parentSchema?.description
+      message = typeof description === 'string' ? `must be ${description.charAt(0).toLowerCase()}${description.slice(1)}` : 'is not of an allowed form'
+    } else if (issue.keyword === 'required') {
       field = [field, String(issue.params.missingProperty)].filter(Boolean).join('.')
       message = 'is required'
     } else if (issue.keyword === 'additionalProperties') {
@@ -50,7 +50,7 @@ function classify (error: FastifyError & { validationContext?: string }): Mapped
     return {
       status: 400,
       detail: 'The request is not valid; see errors for each field.',
-      errors: fieldErrors(error.validationContext ?? 'request', error.validation as AjvIssue[])
+      errors: fieldErrors(error.validationContext ?? 'request', error.validation as ErrorObject[])
     }
   }
   switch (error.code) {

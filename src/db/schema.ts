@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 export const products = sqliteTable(
   'products',
@@ -10,11 +10,19 @@ export const products = sqliteTable(
     priceCents: integer('price_cents').notNull(),
     image: text('image').notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    // Bumped by every change; the ETag is built from it, so If-Match can be checked in the UPDATE itself.
+    version: integer('version').notNull().default(1),
+    // The title lower-cased by JavaScript (Unicode-aware, unlike SQLite's lower()) for search and sort.
+    titleKey: text('title_key').notNull().default('')
   },
   (table) => [
     check('products_price_range', sql`${table.priceCents} BETWEEN 0 AND 9999999`),
-    check('products_title_length', sql`length(${table.title}) BETWEEN 1 AND 50`)
+    check('products_title_length', sql`length(${table.title}) BETWEEN 1 AND 50`),
+    index('products_title_key').on(table.titleKey, table.id),
+    index('products_price').on(table.priceCents, table.id),
+    index('products_created').on(table.createdAt, table.id),
+    index('products_updated').on(table.updatedAt, table.id)
   ]
 )
 
@@ -50,3 +58,39 @@ export const subjectRevocations = sqliteTable('subject_revocations', {
   // Seconds since the epoch, the unit of the iat claim it is compared with.
   revokedBefore: integer('revoked_before').notNull()
 })
+
+/** Every change to a product, written in the same transaction as the change; outlives the product. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    productId: integer('product_id').notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+    requestId: text('request_id').notNull()
+  },
+  (table) => [
+    index('audit_product').on(table.productId, table.id),
+    index('audit_actor').on(table.actor, table.id),
+    index('audit_at').on(table.at, table.id)
+  ]
+)
+
+/** Idempotency-Key records: the first response to a (subject, key), replayed for 24 hours. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    sub: text('sub').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    // null while the first request is still running
+    status: integer('status'),
+    body: text('body'),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+  },
+  (table) => [primaryKey({ columns: [table.sub, table.key] }), index('idempotency_created').on(table.createdAt)]
+)

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { SqliteAuditRepository } from '../repositories/sqlite-audit-repository.js'
+import { SqliteIdempotencyRepository } from '../repositories/sqlite-idempotency-repository.js'
 import { SqliteProductRepository } from '../repositories/sqlite-product-repository.js'
 import { SqliteRevocationRepository } from '../repositories/sqlite-revocation-repository.js'
 import { SqliteUserRepository } from '../repositories/sqlite-user-repository.js'
@@ -41,6 +43,8 @@ export function openSqliteStore(path: string): SqliteStore {
       products: new SqliteProductRepository(db),
       users: new SqliteUserRepository(db),
       revocations: new SqliteRevocationRepository(db),
+      audit: new SqliteAuditRepository(db),
+      idempotency: new SqliteIdempotencyRepository(db),
       async ping () {
         try {
           return ping.get() !== undefined

@@ -22,7 +22,7 @@ export default fp(
     // The tutorial's three products, so a newcomer's first GET shows something; never in
     // production, never twice (created is true only when no migration had ever run).
     if (store.created && config.NODE_ENV === 'development') {
-      for (const product of DEMO_PRODUCTS) await store.products.create(product)
+      await store.products.createMany([...DEMO_PRODUCTS], { actor: 'system:seed', requestId: 'seed' })
       fastify.log.info({ count: DEMO_PRODUCTS.length }, 'new database: inserted the demo products')
     }
   },

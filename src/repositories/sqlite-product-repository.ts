@@ -1,62 +1,233 @@
-import { asc, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import type * as schema from '../db/schema.js'
-import { products } from '../db/schema.js'
-import type { Product, ProductInput, ProductPage, ProductRepository } from './product-repository.js'
+import { auditLog, products } from '../db/schema.js'
+import { titleKey, toProductJson } from '../lib/product-json.js'
+import type { AuditAction } from './audit-repository.js'
+import {
+  type ChangeContext,
+  type Product,
+  type ProductInput,
+  type ProductPage,
+  type ProductQuery,
+  type ProductRepository,
+  UnknownProducts,
+  VersionConflict
+} from './product-repository.js'
 
 export type SqliteDb = BetterSQLite3Database<typeof schema>
 
+const columns = {
+  id: products.id,
+  title: products.title,
+  priceCents: products.priceCents,
+  image: products.image,
+  createdAt: products.createdAt,
+  updatedAt: products.updatedAt,
+  version: products.version
+}
+
+const SORT_COLUMNS = {
+  id: products.id,
+  title: products.titleKey,
+  price: products.priceCents,
+  createdAt: products.createdAt,
+  updatedAt: products.updatedAt
+} as const
+
+const EXPORT_BATCH = 500
+
+function sortValue (product: Product, field: ProductQuery['sort']['field']): string | number {
+  switch (field) {
+    case 'title': return titleKey(product.title)
+    case 'price': return product.priceCents
+    case 'createdAt': return product.createdAt.getTime()
+    case 'updatedAt': return product.updatedAt.getTime()
+    default: return product.id
+  }
+}
+
+// The listing's shape (sort, how many words, which filters) decides its SQL; its values are
+// placeholders, so each shape is prepared once and reused.
+function listShape (query: ProductQuery): string {
+  return [query.sort.field, query.sort.descending, query.words.length, query.minPriceCents !== null, query.maxPriceCents !== null, query.after !== null].join(':')
+}
+
 export class SqliteProductRepository implements ProductRepository {
   readonly #db: SqliteDb
-  // Prepared once: rebuilding the query on every request costs more than running it.
-  readonly #page
   readonly #byId
-  readonly #deleteById
+  readonly #exportBatch
+  readonly #listStatements = new Map<string, { all(params: Record<string, unknown>): Product[] }>()
 
   constructor (db: SqliteDb) {
     this.#db = db
-    this.#page = db
-      .select()
+    this.#byId = db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).prepare()
+    this.#exportBatch = db
+      .select(columns)
       .from(products)
       .where(gt(products.id, sql.placeholder('afterId')))
       .orderBy(asc(products.id))
-      .limit(sql.placeholder('limit'))
+      .limit(EXPORT_BATCH)
       .prepare()
-    this.#byId = db.select().from(products).where(eq(products.id, sql.placeholder('id'))).prepare()
-    this.#deleteById = db.delete(products).where(eq(products.id, sql.placeholder('id'))).prepare()
   }
 
-  async list ({ limit, afterId }: { limit: number; afterId: number | null }): Promise<ProductPage> {
-    const rows = this.#page.all({ afterId: afterId ?? 0, limit: limit + 1 })
-    const items = rows.slice(0, limit)
+  #listStatement (query: ProductQuery) {
+    const shape = listShape(query)
+    let statement = this.#listStatements.get(shape)
+    if (!statement) {
+      const column = SORT_COLUMNS[query.sort.field]
+      const conditions: SQL[] = query.words.map((_, i) => sql`instr(${products.titleKey}, ${sql.placeholder(`w${i}`)}) > 0`)
+      if (query.minPriceCents !== null) conditions.push(sql`${products.priceCents} >= ${sql.placeholder('minPrice')}`)
+      if (query.maxPriceCents !== null) conditions.push(sql`${products.priceCents} <= ${sql.placeholder('maxPrice')}`)
+      if (query.after !== null) {
+        const value = sql.placeholder('afterValue')
+        const id = sql.placeholder('afterId')
+        conditions.push(
+          query.sort.descending
+            ? sql`(${column} < ${value} OR (${column} = ${value} AND ${products.id} < ${id}))`
+            : sql`(${column} > ${value} OR (${column} = ${value} AND ${products.id} > ${id}))`
+        )
+      }
+      const direction = query.sort.descending ? desc : asc
+      statement = this.#db
+        .select(columns)
+        .from(products)
+        .where(and(...conditions))
+        .orderBy(direction(column), direction(products.id))
+        .limit(sql.placeholder('limit'))
+        .prepare()
+      this.#listStatements.set(shape, statement)
+    }
+    return statement
+  }
+
+  async list (query: ProductQuery): Promise<ProductPage> {
+    const params: Record<string, unknown> = { limit: query.limit + 1 }
+    query.words.forEach((word, i) => {
+      params[`w${i}`] = word
+    })
+    if (query.minPriceCents !== null) params.minPrice = query.minPriceCents
+    if (query.maxPriceCents !== null) params.maxPrice = query.maxPriceCents
+    if (query.after !== null) {
+      params.afterValue = query.after.value
+      params.afterId = query.after.id
+    }
+    const rows = this.#listStatement(query).all(params)
+    const items = rows.slice(0, query.limit)
     const last = items[items.length - 1]
-    return { items, nextAfterId: rows.length > limit && last ? last.id : null }
+    return {
+      items,
+      next: rows.length > query.limit && last ? { value: sortValue(last, query.sort.field), id: last.id } : null
+    }
   }
 
   async get (id: number): Promise<Product | null> {
     return this.#byId.get({ id }) ?? null
   }
 
-  async create (input: ProductInput): Promise<Product> {
-    const now = new Date()
-    return this.#db.insert(products).values({ ...input, createdAt: now, updatedAt: now }).returning().get()
+  #audit (tx: SqliteDb, action: AuditAction, context: ChangeContext, at: Date, productId: number, before: Product | null, after: Product | null): void {
+    tx.insert(auditLog)
+      .values({
+        at,
+        actor: context.actor,
+        action,
+        productId,
+        before: before ? toProductJson(before) : null,
+        after: after ? toProductJson(after) : null,
+        requestId: context.requestId
+      })
+      .run()
   }
 
-  async replace (id: number, input: ProductInput): Promise<Product | null> {
-    return this.update(id, input)
-  }
-
-  async update (id: number, patch: Partial<ProductInput>): Promise<Product | null> {
-    const row = this.#db
-      .update(products)
-      .set({ ...patch, updatedAt: new Date() })
-      .where(eq(products.id, id))
-      .returning()
+  #insert (tx: SqliteDb, input: ProductInput, now: Date): Product {
+    return tx
+      .insert(products)
+      .values({ ...input, titleKey: titleKey(input.title), createdAt: now, updatedAt: now })
+      .returning(columns)
       .get()
-    return row ?? null
   }
 
-  async delete (id: number): Promise<boolean> {
-    return this.#deleteById.run({ id }).changes > 0
+  async create (input: ProductInput, context: ChangeContext): Promise<Product> {
+    return this.#db.transaction((tx) => {
+      const now = new Date()
+      const product = this.#insert(tx, input, now)
+      this.#audit(tx, 'create', context, now, product.id, null, product)
+      return product
+    }, { behavior: 'immediate' })
+  }
+
+  async replace (id: number, input: ProductInput, context: ChangeContext, ifVersion?: number): Promise<Product | null> {
+    return this.update(id, input, context, ifVersion)
+  }
+
+  async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, ifVersion?: number): Promise<Product | null> {
+    return this.#db.transaction((tx) => {
+      const before = this.#byId.get({ id })
+      if (!before) return null
+      if (ifVersion !== undefined && before.version !== ifVersion) throw new VersionConflict(before)
+      const now = new Date()
+      const after = tx
+        .update(products)
+        .set({
+          ...patch,
+          ...(patch.title !== undefined ? { titleKey: titleKey(patch.title) } : {}),
+          updatedAt: now,
+          version: sql`${products.version} + 1`
+        })
+        .where(eq(products.id, id))
+        .returning(columns)
+        .get()
+      this.#audit(tx, 'update', context, now, id, before, after)
+      return after
+    }, { behavior: 'immediate' })
+  }
+
+  async delete (id: number, context: ChangeContext, ifVersion?: number): Promise<boolean> {
+    return this.#db.transaction((tx) => {
+      const before = this.#byId.get({ id })
+      if (!before) return false
+      if (ifVersion !== undefined && before.version !== ifVersion) throw new VersionConflict(before)
+      tx.delete(products).where(eq(products.id, id)).run()
+      this.#audit(tx, 'delete', context, new Date(), id, before, null)
+      return true
+    }, { behavior: 'immediate' })
+  }
+
+  async createMany (inputs: ProductInput[], context: ChangeContext): Promise<Product[]> {
+    return this.#db.transaction((tx) => {
+      const now = new Date()
+      return inputs.map((input) => {
+        const product = this.#insert(tx, input, now)
+        this.#audit(tx, 'bulk-create', context, now, product.id, null, product)
+        return product
+      })
+    }, { behavior: 'immediate' })
+  }
+
+  async deleteMany (ids: number[], context: ChangeContext): Promise<number> {
+    return this.#db.transaction((tx) => {
+      const unique = [...new Set(ids)]
+      const found = tx.select(columns).from(products).where(inArray(products.id, unique)).all()
+      if (found.length !== unique.length) {
+        const present = new Set(found.map((product) => product.id))
+        throw new UnknownProducts(unique.filter((id) => !present.has(id)))
+      }
+      const now = new Date()
+      tx.delete(products).where(inArray(products.id, unique)).run()
+      for (const before of found) this.#audit(tx, 'bulk-delete', context, now, before.id, before, null)
+      return found.length
+    }, { behavior: 'immediate' })
+  }
+
+  // Short keyset reads, not one long cursor: no read transaction stays open while a slow client drains.
+  async * streamAll (): AsyncIterable<Product> {
+    let afterId = 0
+    for (;;) {
+      const batch = this.#exportBatch.all({ afterId })
+      yield * batch
+      const last = batch[batch.length - 1]
+      if (!last || batch.length < EXPORT_BATCH) return
+      afterId = last.id
+    }
   }
 }

@@ -1,44 +1,52 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
-import { formatPrice, parsePrice } from '../lib/price.js'
-import { notFound, validationProblem } from '../lib/problem.js'
-import type { Product as ProductRecord, ProductInput } from '../repositories/product-repository.js'
+import { ifMatch, noneMatch, productEtag, weakEtag } from '../lib/etag.js'
+import { idempotencyHooks } from '../lib/idempotency.js'
+import { MAX_PRICE_CENTS, parsePrice } from '../lib/price.js'
+import { HttpProblem, notFound, validationProblem } from '../lib/problem.js'
+import { toProductJson } from '../lib/product-json.js'
+import {
+  type ChangeContext,
+  type Product as ProductRecord,
+  type ProductInput,
+  type ProductPosition,
+  type ProductSort,
+  VersionConflict
+} from '../repositories/product-repository.js'
 import { problemResponses } from '../schemas/common.js'
 import {
   Product,
   ProductCreate,
   type ProductCreateBody,
-  type ProductJson,
   ProductList,
   ProductListQuery,
   ProductParams,
   ProductPatch,
-  type ProductPatchBody
+  type ProductPatchBody,
+  type SortParam
 } from '../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
+const MAX_SEARCH_WORDS = 8
+const NotModified = Type.Null({ description: 'Not modified: If-None-Match named the current ETag' })
+const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'Only change the product if its ETag is one of these (412 otherwise)' }))
+})
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ maxLength: 255, description: 'Retry safely: the same key and body within 24 h replays the first response' }))
+})
 
-export function toProductJson (product: ProductRecord): ProductJson {
-  return {
-    id: product.id,
-    title: product.title,
-    price: formatPrice(product.priceCents),
-    image: product.image,
-    createdAt: product.createdAt.toISOString(),
-    updatedAt: product.updatedAt.toISOString()
-  }
-}
-
-function priceCents (price: string | number): number {
+function priceCents (price: string | number, field = 'price'): number {
   const cents = parsePrice(price)
-  if (cents === null || cents > 9_999_999) {
-    throw validationProblem([{ in: 'body', field: 'price', message: 'must be from 0.00 to 99999.99 with at most two decimals' }])
+  if (cents === null || cents > MAX_PRICE_CENTS) {
+    throw validationProblem([{ in: 'body', field, message: 'must be from 0.00 to 99999.99 with at most two decimals' }])
   }
   return cents
 }
 
-function toInput (body: ProductCreateBody): ProductInput {
+export function toInput (body: ProductCreateBody): ProductInput {
   return { title: body.title.trim(), priceCents: priceCents(body.price), image: body.image }
 }
 
@@ -50,33 +58,109 @@ function toPatch (body: ProductPatchBody): Partial<ProductInput> {
   return patch
 }
 
-function afterIdFromCursor (cursor: string | undefined): number | null {
+function parseSort (sort: SortParam): ProductSort {
+  const descending = sort.startsWith('-')
+  return { field: (descending ? sort.slice(1) : sort) as ProductSort['field'], descending }
+}
+
+function badQuery (field: string, message: string): HttpProblem {
+  return validationProblem([{ in: 'querystring', field, message }])
+}
+
+// A cursor carries the sort it was made for: used with another sort it would skip or repeat.
+function positionFromCursor (cursor: string | undefined, sort: SortParam): ProductPosition | null {
   if (cursor === undefined) return null
   const position = decodeCursor(cursor)
-  const afterId = position?.afterId
-  if (typeof afterId !== 'number' || !Number.isSafeInteger(afterId) || afterId < 0) {
-    throw validationProblem([{ in: 'querystring', field: 'cursor', message: 'is not a cursor this API issued' }])
+  const { s, v, id } = position ?? {}
+  const validValue = typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v))
+  if (!validValue || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+    throw badQuery('cursor', 'is not a cursor this API issued')
   }
-  return afterId
+  if (s !== sort) throw badQuery('cursor', `was issued for sort=${String(s)}, not sort=${sort}`)
+  return { value: v as string | number, id }
+}
+
+function searchWords (q: string | undefined): string[] {
+  if (q === undefined) return []
+  const words = [...new Set(q.toLowerCase().split(/\s+/).filter(Boolean))]
+  if (words.length > MAX_SEARCH_WORDS) throw badQuery('q', `has more than ${MAX_SEARCH_WORDS} words`)
+  return words
+}
+
+function filterCents (value: string | undefined): number | null {
+  return value === undefined ? null : parsePrice(value)
+}
+
+export function changeContext (request: FastifyRequest): ChangeContext {
+  return { actor: request.principal?.sub ?? 'anonymous', requestId: String(request.id) }
 }
 
 const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { products } = fastify.store
+  const idempotency = idempotencyHooks(fastify.store.idempotency)
+  fastify.decorateRequest('idempotencyClaim', null)
+
+  /**
+   * Runs a conditional write. Without If-Match it just runs; with it, the current ETag must be
+   * listed, and the repository re-checks the version inside its transaction so that of two
+   * racing writers with the same If-Match exactly one wins.
+   */
+  async function conditionally<T> (id: number, header: string | undefined, write: (ifVersion?: number) => Promise<T | null>): Promise<T> {
+    let ifVersion: number | undefined
+    if (header !== undefined) {
+      const current = await products.get(id)
+      if (!current) throw notFound(`Product ${id} does not exist.`)
+      if (!ifMatch(header, productEtag(current))) throw preconditionFailed(current)
+      ifVersion = current.version
+    }
+    try {
+      const result = await write(ifVersion)
+      if (result === null) throw notFound(`Product ${id} does not exist.`)
+      return result
+    } catch (error) {
+      if (error instanceof VersionConflict) throw preconditionFailed(error.current)
+      throw error
+    }
+  }
+
+  function preconditionFailed (current: ProductRecord): HttpProblem {
+    return new HttpProblem(412, `If-Match does not match the current ETag ${productEtag(current)}; fetch the product again.`, {
+      headers: { etag: productEtag(current) }
+    })
+  }
 
   fastify.get('/', {
     schema: {
       tags: ['products'],
-      summary: 'List products',
-      description: 'Public. Pages in id order; follow nextCursor until it is null to see every product exactly once.',
+      summary: 'List, search and filter products',
+      description: 'Public. Follow nextCursor (with the same sort) until it is null to visit every matching product exactly once.',
       querystring: ProductListQuery,
-      response: { 200: ProductList, ...problemResponses(400) }
+      response: {
+        200: Type.Object(ProductList.properties, { description: 'A page; the ETag covers its content' }),
+        304: NotModified,
+        ...problemResponses(400)
+      }
     }
-  }, async (request) => {
-    const page = await products.list({ limit: request.query.limit, afterId: afterIdFromCursor(request.query.cursor) })
-    return {
-      items: page.items.map(toProductJson),
-      nextCursor: page.nextAfterId === null ? null : encodeCursor({ afterId: page.nextAfterId })
+  }, async (request, reply) => {
+    const { query } = request
+    const minPriceCents = filterCents(query.minPrice)
+    const maxPriceCents = filterCents(query.maxPrice)
+    if (minPriceCents !== null && maxPriceCents !== null && minPriceCents > maxPriceCents) {
+      throw badQuery('minPrice', 'must not be greater than maxPrice')
     }
+    const page = await products.list({
+      limit: query.limit,
+      sort: parseSort(query.sort),
+      words: searchWords(query.q),
+      minPriceCents,
+      maxPriceCents,
+      after: positionFromCursor(query.cursor, query.sort)
+    })
+    const nextCursor = page.next ? encodeCursor({ s: query.sort, v: page.next.value, id: page.next.id }) : null
+    const etag = weakEtag(`${page.items.map((p) => `${p.id}.${p.version}`).join(',')}|${nextCursor}`)
+    reply.header('etag', etag)
+    if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(null)
+    return { items: page.items.map(toProductJson), nextCursor }
   })
 
   fastify.get('/:id', {
@@ -84,29 +168,43 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['products'],
       summary: 'Get one product',
       params: ProductParams,
-      response: { 200: Product, ...problemResponses(400, 404, 414) }
+      response: {
+        200: Type.Object(Product.properties, { description: 'The product; ETag names its version' }),
+        304: NotModified,
+        ...problemResponses(400, 404, 414)
+      }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const product = await products.get(request.params.id)
     if (!product) throw notFound(`Product ${request.params.id} does not exist.`)
+    const etag = productEtag(product)
+    reply.header('etag', etag)
+    if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(null)
     return toProductJson(product)
   })
 
   fastify.post('/', {
     onRequest: fastify.requireAdmin,
+    preHandler: idempotency.preHandler,
+    onSend: idempotency.onSend,
     schema: {
       tags: ['products'],
       summary: 'Create a product (admin)',
       ...ADMIN,
+      headers: IdempotencyHeaders,
       body: ProductCreate,
       response: {
         201: Type.Object(Product.properties, { description: 'Created; Location names the new product' }),
-        ...problemResponses(400, 401, 403, 413, 415)
+        ...problemResponses(400, 401, 403, 409, 413, 415, 422)
       }
     }
   }, async (request, reply) => {
-    const product = await products.create(toInput(request.body))
-    return reply.code(201).header('location', `/products/${product.id}`).send(toProductJson(product))
+    const product = await products.create(toInput(request.body), changeContext(request))
+    return reply
+      .code(201)
+      .header('location', `/products/${product.id}`)
+      .header('etag', productEtag(product))
+      .send(toProductJson(product))
   })
 
   fastify.put('/:id', {
@@ -116,13 +214,16 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Replace a product (admin)',
       ...ADMIN,
       params: ProductParams,
+      headers: IfMatchHeaders,
       body: ProductCreate,
-      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 413, 414, 415) }
+      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
-  }, async (request) => {
-    const product = await products.replace(request.params.id, toInput(request.body))
-    if (!product) throw notFound(`Product ${request.params.id} does not exist.`)
-    return toProductJson(product)
+  }, async (request, reply) => {
+    const { id } = request.params
+    const input = toInput(request.body)
+    const product = await conditionally(id, request.headers['if-match'], (ifVersion) =>
+      products.replace(id, input, changeContext(request), ifVersion))
+    return reply.header('etag', productEtag(product)).send(toProductJson(product))
   })
 
   fastify.patch('/:id', {
@@ -132,13 +233,16 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Update some fields of a product (admin)',
       ...ADMIN,
       params: ProductParams,
+      headers: IfMatchHeaders,
       body: ProductPatch,
-      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 413, 414, 415) }
+      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
-  }, async (request) => {
-    const product = await products.update(request.params.id, toPatch(request.body))
-    if (!product) throw notFound(`Product ${request.params.id} does not exist.`)
-    return toProductJson(product)
+  }, async (request, reply) => {
+    const { id } = request.params
+    const patch = toPatch(request.body)
+    const product = await conditionally(id, request.headers['if-match'], (ifVersion) =>
+      products.update(id, patch, changeContext(request), ifVersion))
+    return reply.header('etag', productEtag(product)).send(toProductJson(product))
   })
 
   fastify.delete('/:id', {
@@ -148,10 +252,13 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Delete a product (admin)',
       ...ADMIN,
       params: ProductParams,
-      response: { 204: Type.Null({ description: 'Deleted; no body' }), ...problemResponses(400, 401, 403, 404, 414) }
+      headers: IfMatchHeaders,
+      response: { 204: Type.Null({ description: 'Deleted; no body' }), ...problemResponses(400, 401, 403, 404, 412, 414) }
     }
   }, async (request, reply) => {
-    if (!(await products.delete(request.params.id))) throw notFound(`Product ${request.params.id} does not exist.`)
+    const { id } = request.params
+    await conditionally(id, request.headers['if-match'], async (ifVersion) =>
+      (await products.delete(id, changeContext(request), ifVersion)) ? true : null)
     return reply.code(204).send(null)
   })
 }

@@ -4,6 +4,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
 export const FieldErrorSchema = Type.Object({
   in: Type.String({ description: 'body, querystring, params or headers' }),
+  row: Type.Optional(Type.Integer({ minimum: 1, description: 'Bulk input: the 1-based row (data rows, after any CSV header)' })),
   field: Type.String({ description: 'The offending field, dotted for nested ones' }),
   message: Type.String()
 })

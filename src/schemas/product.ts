@@ -18,7 +18,7 @@ export const PriceIn = Type.Union(
     Type.String({ pattern: '^\\d{1,5}(\\.\\d{1,2})?$', description: 'Decimal string with at most two places' }),
     Type.Number({ minimum: 0, maximum: 99999.99, description: 'JSON number with at most two decimals' })
   ],
-  { description: 'From 0.00 to 99999.99 with at most two decimals', examples: ['899.99', 899.99] }
+  { description: 'A decimal string or JSON number from 0.00 to 99999.99 with at most two decimals', examples: ['899.99', 899.99] }
 )
 
 const Title = Type.String({
@@ -55,10 +55,25 @@ export const ProductCreate = Type.Object(
 
 export const ProductPatch = Type.Partial(ProductCreate, { additionalProperties: false, minProperties: 1 })
 
+export const SORTS = ['id', '-id', 'title', '-title', 'price', '-price', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const
+export type SortParam = (typeof SORTS)[number]
+
+const PriceFilter = (description: string) =>
+  Type.String({ pattern: '^\\d{1,5}(\\.\\d{1,2})?$', description, examples: ['10.00'] })
+
 export const ProductListQuery = Type.Object(
   {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive search in the title; every word must match' })),
+    minPrice: Type.Optional(PriceFilter('Lowest price, inclusive')),
+    maxPrice: Type.Optional(PriceFilter('Highest price, inclusive')),
+    sort: Type.Unsafe<SortParam>({
+      type: 'string',
+      enum: [...SORTS],
+      default: 'id',
+      description: 'Field to sort by, - for descending; ties are broken by id'
+    }),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' }),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' }))
+    cursor: Type.Optional(Type.String({ maxLength: 500, description: 'nextCursor from the previous page (same sort)' }))
   },
   { additionalProperties: false }
 )
@@ -68,6 +83,5 @@ export const ProductList = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' })
 })
 
-export type ProductJson = Static<typeof Product>
 export type ProductCreateBody = Static<typeof ProductCreate>
 export type ProductPatchBody = Static<typeof ProductPatch>

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { validationProblem } from '../lib/problem.js'
+import type { AuditEntry, AuditQuery as AuditFilter } from '../repositories/audit-repository.js'
+import { AuditPage, AuditQuery, HistoryQuery } from '../schemas/audit.js'
+import { problemResponses } from '../schemas/common.js'
+import { ProductParams } from '../schemas/product.js'
+
+const ADMIN = { security: [{ bearerAuth: [] }] }
+
+function beforeIdFromCursor (cursor: string | undefined): number | null {
+  if (cursor === undefined) return null
+  const before = decodeCursor(cursor)?.before
+  if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 1) {
+    throw validationProblem([{ in: 'querystring', field: 'cursor', message: 'is not a cursor this API issued' }])
+  }
+  return before
+}
+
+function toJson (entry: AuditEntry) {
+  return { ...entry, at: entry.at.toISOString() }
+}
+
+/** The tutorial admin's "history": who changed which product, when, from what to what. */
+const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { audit } = fastify.store
+  fastify.addHook('onRequest', fastify.requireAdmin)
+
+  async function page (filter: Omit<AuditFilter, 'beforeId'>, cursor: string | undefined) {
+    const result = await audit.list({ ...filter, beforeId: beforeIdFromCursor(cursor) })
+    return {
+      items: result.items.map(toJson),
+      nextCursor: result.nextBeforeId === null ? null : encodeCursor({ before: result.nextBeforeId })
+    }
+  }
+
+  fastify.get('/admin/audit', {
+    schema: {
+      tags: ['admin'],
+      summary: 'The audit trail, newest first, with filters (admin)',
+      ...ADMIN,
+      querystring: AuditQuery,
+      response: { 200: AuditPage, ...problemResponses(400, 401, 403) }
+    }
+  }, async (request) => {
+    const { productId, actor, action, from, to, limit, cursor } = request.query
+    const fromDate = from === undefined ? null : new Date(from)
+    const toDate = to === undefined ? null : new Date(to)
+    if (fromDate && toDate && fromDate > toDate) {
+      throw validationProblem([{ in: 'querystring', field: 'from', message: 'must not be after to' }])
+    }
+    return page({ limit, productId: productId ?? null, actor: actor ?? null, action: action ?? null, from: fromDate, to: toDate }, cursor)
+  })
+
+  fastify.get('/products/:id/history', {
+    schema: {
+      tags: ['admin'],
+      summary: "One product's changes, newest first; kept after it is deleted (admin)",
+      ...ADMIN,
+      params: ProductParams,
+      querystring: HistoryQuery,
+      response: { 200: AuditPage, ...problemResponses(400, 401, 403, 414) }
+    }
+  }, async (request) => {
+    const { limit, cursor } = request.query
+    return page({ limit, productId: request.params.id, actor: null, action: null, from: null, to: null }, cursor)
+  })
+}
+
+export default auditRoutes
