@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { IncomingMessage } from 'node:http'
+import { type IncomingMessage, STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { createAjv } from './lib/ajv.js'
+import { jsonDepth } from './lib/json-depth.js'
+import { HttpProblem, problemDocument } from './lib/problem.js'
 import { ProblemSchema } from './schemas/common.js'
+import { corsOptions, helmetOptions, rateLimitOptions } from './http-policy.js'
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
@@ -24,6 +31,23 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 export const JSON_BODY_LIMIT = 1024 * 1024
+const MAX_JSON_DEPTH = 32
+
+const SECRET_PARAM = /([?&][^=&]*(?:token|code|secret|password|key|auth)[^=&]*=)[^&]*/gi
+
+function redactUrl (url: string): string {
+  return url.replace(SECRET_PARAM, '$1[redacted]')
+}
+
+// Errors Node's HTTP parser raises before Fastify sees a request: oversized headers or URL, garbage.
+function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) return
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const body = JSON.stringify(problemDocument(status, status === 431 ? 'The request headers or URL are too large.' : 'The request could not be parsed.'))
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  )
+}
 
 /** Fastify's server options for this config; tests use the same ones as `npm start`. */
 export function serverOptions (config: Config): FastifyServerOptions {
@@ -41,6 +65,9 @@ export function serverOptions (config: Config): FastifyServerOptions {
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // Fastify's two lines per request give way to the one onResponse line below.
+    logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler,
     // Errors the router raises before any route runs (bad URL encoding, oversized params).
     frameworkErrors: errorHandler
   }
@@ -55,15 +82,35 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema))
   // Fastify parses text/plain by default; this API only takes JSON unless a route says otherwise.
   app.removeContentTypeParser('text/plain')
+  // Fastify's own JSON parser (it refuses __proto__ and constructor keys), behind a depth limit.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepth(body as string) > MAX_JSON_DEPTH) {
+      done(new HttpProblem(400, `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined)
+      return
+    }
+    parseJson(request, body as string, done)
+  })
   app.addSchema(ProblemSchema)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // One line per request, with secrets kept out of the URL.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 },
+      'request completed'
+    )
+  })
 
   await app.register(configPlugin, { config })
 
+  await app.register(helmet, helmetOptions())
+  await app.register(cors, corsOptions(config))
+  await app.register(rateLimit, rateLimitOptions(config))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
 

@@ -30,6 +30,12 @@ export const EnvSchema = Type.Object({
   // Bounds on how hard a token can make us lean on the issuer's JWKS endpoint.
   JWKS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
   JWKS_COOLDOWN_SECONDS: Type.Number({ minimum: 0, maximum: 3600, default: 30 }),
+  // Requests per minute: reads per client IP, writes per token subject, failed authentications per client IP.
+  RATE_LIMIT_READS: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_WRITES: Type.Integer({ minimum: 1, default: 120 }),
+  RATE_LIMIT_AUTH_FAILURES: Type.Integer({ minimum: 1, default: 30 }),
+  // Comma-separated origins allowed to call the API from a browser; * for any; empty for none.
+  CORS_ORIGINS: Type.String({ default: '' }),
   DEV_ISSUER_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   DEV_ISSUER_STATE: Type.String({ minLength: 1, default: './data/dev-issuer.json' })
 })
@@ -136,4 +142,11 @@ export function auth0LogoutUrl (config: Config): string | null {
   url.searchParams.set('client_id', config.AUTH0_CLIENT_ID)
   url.searchParams.set('returnTo', config.AUTH0_LOGOUT_RETURN_TO)
   return url.href
+}
+
+/** CORS_ORIGINS as @fastify/cors takes it: false for none, true for any, or the list. */
+export function corsOrigins (config: Config): boolean | string[] {
+  const origins = config.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean)
+  if (origins.length === 0) return false
+  return origins.includes('*') ? true : origins
 }

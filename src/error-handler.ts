@@ -35,6 +35,18 @@ export function fieldErrors (context: string, issues: ErrorObject[]): FieldError
   return errors
 }
 
+// A full, read-only, locked or vanished database is an outage to retry, not a bug to mask.
+const DATABASE_FAULTS = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL)/
+
+function isDatabaseFault (error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && DATABASE_FAULTS.test(code)) return true
+    if (current instanceof TypeError && current.message === 'The database connection is not open') return true
+  }
+  return false
+}
+
 interface Mapped {
   status: number
   detail: string
@@ -67,6 +79,9 @@ function classify (error: FastifyError & { validationContext?: string }): Mapped
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return { status: 414, detail: 'A path parameter is too long.' }
   }
+  if (isDatabaseFault(error)) {
+    return { status: 503, detail: 'The database is unavailable; retry shortly.', headers: { 'retry-after': '5' } }
+  }
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return { status: 400, detail: 'The body is not valid JSON.' }
   }
@@ -80,7 +95,9 @@ function classify (error: FastifyError & { validationContext?: string }): Mapped
 /** The one error handler: every failure leaves as RFC 9457 problem+json; 5xx are logged and masked. */
 export function errorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = classify(error)
-  if (mapped.status >= 500) {
+  if (mapped.status === 503) {
+    request.log.error({ err: error, reqId: request.id }, 'database unavailable')
+  } else if (mapped.status >= 500) {
     request.log.error({ err: error, reqId: request.id }, 'request failed')
   } else if (mapped.status === 401 || mapped.status === 403) {
     request.log.info({ status: mapped.status, reason: mapped.detail }, 'request refused')

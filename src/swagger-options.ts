@@ -1,6 +1,7 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
 import { type Config, issuerSettings } from './config.js'
+import { docsContentSecurityPolicy } from './http-policy.js'
 
 const BEARER_DESCRIPTION = 'An Auth0 RS256 access token for this API (or one from `npm run token` in development)'
 
@@ -49,10 +50,11 @@ export function swaggerUiOptions (config: Config): FastifySwaggerUiOptions {
   const issuer = issuerSettings(config)
   const clientId = config.AUTH0_CLIENT_ID
   if (!issuer || !clientId) {
-    return { routePrefix: '/docs', uiConfig: { persistAuthorization: true } }
+    return { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, staticCSP: docsContentSecurityPolicy(config) }
   }
   return {
     routePrefix: '/docs',
+    staticCSP: docsContentSecurityPolicy(config),
     uiConfig: { persistAuthorization: true },
     initOAuth: {
       clientId,

@@ -114,7 +114,10 @@ t.test('server: production boot, real HTTP, graceful SIGTERM, restart keeps data
         t.fail(`${name} boot: a log line is not JSON: ${line}`)
       }
     }
-    t.ok(records.some((r) => r.msg === 'incoming request'), `${name} boot logged its requests`)
+    const requestLines = records.filter((r) => r.msg === 'request completed')
+    t.ok(requestLines.length > 0, `${name} boot logged its requests`)
+    t.ok(requestLines.every((r) => typeof r.reqId === 'string' && typeof r.statusCode === 'number'), `${name} boot: one line per request, with its id and status`)
+    t.notOk(records.some((r) => r.msg === 'incoming request'), `${name} boot: no second line per request`)
     t.ok(records.some((r) => r.signal === 'SIGTERM'), `${name} boot logged the shutdown`)
     const text = proc.stdout()
     t.notOk(text.includes(adminToken), `${name} boot: the admin token is not in the log`)

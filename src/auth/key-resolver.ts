@@ -24,6 +24,11 @@ interface CachedKey {
 export interface KeyResolver {
   /** The PEM public key for a token's kid; throws an invalid_token problem, never returns empty. */
   resolve(kid: unknown): Promise<string>
+  /**
+   * Whether the issuer's keys can be had: 'ok' when a recent fetch succeeded, 'stale' when
+   * the issuer fails but keys are cached, 'unavailable' when it fails and none are.
+   */
+  status(): Promise<'ok' | 'stale' | 'unavailable'>
   close(): Promise<void>
 }
 
@@ -59,7 +64,19 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
   // teaches us every current key: a random kid cannot lock a real new key out for a cooldown.
   let publishedKids = new Set<string>()
   let lastListing = Number.NEGATIVE_INFINITY
+  let lastListingOk = Number.NEGATIVE_INFINITY
   let listing: Promise<void> | null = null
+
+  // At most one listing in flight, and, unless `force`, at most one per cooldown.
+  function listOnce (force: boolean): Promise<void> | null {
+    if (!listing && (force || Date.now() - lastListing >= cooldownMs)) {
+      lastListing = Date.now()
+      listing = listPublishedKids().finally(() => {
+        listing = null
+      })
+    }
+    return listing
+  }
 
   async function listPublishedKids (): Promise<void> {
     const response = await fetch(jwksUrl, { dispatcher, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) } as RequestInit)
@@ -70,6 +87,7 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
     const body = (await response.json()) as { keys?: Array<{ kid?: unknown }> }
     if (!Array.isArray(body.keys)) throw new Error('the JWKS has no keys array')
     publishedKids = new Set(body.keys.map((key) => key?.kid).filter((kid): kid is string => typeof kid === 'string'))
+    lastListingOk = Date.now()
   }
 
   async function fetchKey (kid: string): Promise<string> {
@@ -115,16 +133,10 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
         return cached.pem
       }
       if (!publishedKids.has(kid)) {
-        const now = Date.now()
-        if (!listing && now - lastListing < cooldownMs) throw invalidToken('the signing key is not known')
-        if (!listing) {
-          lastListing = now
-          listing = listPublishedKids().finally(() => {
-            listing = null
-          })
-        }
+        const pending = listOnce(false)
+        if (!pending) throw invalidToken('the signing key is not known')
         try {
-          await listing
+          await pending
         } catch (error) {
           throw invalidToken('the issuer\'s keys could not be fetched', error)
         }
@@ -134,6 +146,16 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
         return await fetchKey(kid)
       } catch (error) {
         throw invalidToken('the signing key is not known', error)
+      }
+    },
+
+    async status () {
+      if (Date.now() - lastListingOk < refreshMs) return 'ok'
+      try {
+        await (listOnce(false) ?? Promise.reject(new Error('cooling down')))
+        return 'ok'
+      } catch {
+        return keys.size > 0 ? 'stale' : 'unavailable'
       }
     },
 

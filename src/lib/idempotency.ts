@@ -23,9 +23,9 @@ function requestHash (request: FastifyRequest): string {
 
 /**
  * Idempotency-Key support for POST routes: within 24 hours the same key from the same
- * subject with the same request replays the first response; with another request it is
- * 422; while the first is still running it is 409. Runs after authentication and
- * validation, so a refused request never claims a key.
+ * subject with the same request replays the first successful response; with another
+ * request it is 422; while the first is still running it is 409. Runs after
+ * authentication and validation, and a request that ends in an error releases its key.
  */
 export function idempotencyHooks (repository: IdempotencyRepository): {
   preHandler: preHandlerAsyncHookHandler
@@ -63,8 +63,9 @@ export function idempotencyHooks (repository: IdempotencyRepository): {
       const claim = request.idempotencyClaim
       if (!claim) return payload
       request.idempotencyClaim = null
-      if (reply.statusCode >= 500 || typeof payload !== 'string') {
-        // Nothing worth replaying: let a retry run the request again.
+      if (reply.statusCode >= 300 || typeof payload !== 'string') {
+        // Only a success is replayed: a refused or failed request changed nothing, so the
+        // client may fix it and retry under the same key.
         await repository.release(claim.sub, claim.key)
         return payload
       }

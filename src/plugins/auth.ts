@@ -7,6 +7,7 @@ import { startDevIssuer } from '../auth/dev-issuer.js'
 import { createKeyResolver } from '../auth/key-resolver.js'
 import { createSeenRecorder } from '../auth/seen-recorder.js'
 import { ADMIN_PERMISSION, type Principal, principalFromClaims } from '../auth/principal.js'
+import { rateLimitExceeded } from '../http-policy.js'
 import { HttpProblem } from '../lib/problem.js'
 
 declare module 'fastify' {
@@ -17,6 +18,8 @@ declare module 'fastify' {
     requireAdmin: onRequestAsyncHookHandler
     /** The issuer and audience tokens are checked against (the development issuer's when it runs). */
     issuer: IssuerSettings
+    /** Whether the issuer's signing keys can be had, for the readiness probe. */
+    signingKeysStatus: () => Promise<'ok' | 'stale' | 'unavailable'>
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -73,6 +76,7 @@ export default fp(
       cooldownMs: config.JWKS_COOLDOWN_SECONDS * 1000
     })
     fastify.addHook('onClose', () => keys.close())
+    fastify.decorate('signingKeysStatus', () => keys.status())
 
     await fastify.register(fastifyJwt, {
       secret: (_request: FastifyRequest, token: unknown) =>
@@ -102,7 +106,29 @@ export default fp(
     fastify.decorateRequest('principal', null)
     fastify.decorateRequest('accessToken', null)
 
+    // The third rate budget: failed authentications per client IP. Only failures count, so
+    // an attacker guessing tokens behind a shared IP does not lock out users who have one.
+    const authFailures = fastify.createRateLimit({
+      max: config.RATE_LIMIT_AUTH_FAILURES,
+      timeWindow: 60_000,
+      keyGenerator: (request) => `auth-failure:${request.ip}`
+    })
+
     async function authenticate (request: FastifyRequest): Promise<void> {
+      try {
+        await verifyBearer(request)
+      } catch (error) {
+        if (error instanceof HttpProblem && error.statusCode === 401) {
+          const limit = await authFailures(request)
+          if (!limit.isAllowed && limit.isExceeded) {
+            throw rateLimitExceeded(`${limit.ttlInSeconds} seconds`, limit.ttlInSeconds)
+          }
+        }
+        throw error
+      }
+    }
+
+    async function verifyBearer (request: FastifyRequest): Promise<void> {
       const header = request.headers.authorization
       if (header === undefined || header === '') throw missingToken()
       const match = BEARER.exec(header)
@@ -141,5 +167,5 @@ export default fp(
       }
     })
   },
-  { name: 'auth', dependencies: ['config', 'database'] }
+  { name: 'auth', dependencies: ['config', 'database', '@fastify/rate-limit'] }
 )

@@ -1,28 +1,37 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { HttpProblem } from '../lib/problem.js'
-import { problemResponses } from '../schemas/common.js'
+import { probeProblemResponses } from '../schemas/common.js'
 
 const Status = Type.Object({ status: Type.String() })
+const Readiness = Type.Object({
+  status: Type.Literal('ready'),
+  database: Type.Literal('ok'),
+  signingKeys: Type.Union([Type.Literal('ok'), Type.Literal('stale')], {
+    description: "ok: the issuer's JWKS was fetched recently; stale: the issuer fails but cached keys still verify tokens"
+  })
+})
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/health', {
     schema: {
       tags: ['health'],
       summary: 'Liveness: 200 while the process is up',
-      response: { 200: Status, ...problemResponses() }
+      response: { 200: Status, ...probeProblemResponses() }
     }
   }, async () => ({ status: 'ok' }))
 
   fastify.get('/ready', {
     schema: {
       tags: ['health'],
-      summary: 'Readiness: 200 when the database answers, 503 otherwise',
-      response: { 200: Status, ...problemResponses(503) }
+      summary: "Readiness: 200 when the database answers and the issuer's signing keys can be had, 503 otherwise",
+      response: { 200: Readiness, ...probeProblemResponses() }
     }
   }, async () => {
     if (!(await fastify.store.ping())) throw new HttpProblem(503, 'The database is not answering.')
-    return { status: 'ready' }
+    const signingKeys = await fastify.signingKeysStatus()
+    if (signingKeys === 'unavailable') throw new HttpProblem(503, "The issuer's signing keys (JWKS) cannot be fetched.")
+    return { status: 'ready' as const, database: 'ok' as const, signingKeys }
   })
 }
 

@@ -253,7 +253,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       ...ADMIN,
       params: ProductParams,
       headers: IfMatchHeaders,
-      response: { 204: Type.Null({ description: 'Deleted; no body' }), ...problemResponses(400, 401, 403, 404, 412, 414) }
+      response: { 204: Type.Null({ description: 'Deleted; no body' }), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
   }, async (request, reply) => {
     const { id } = request.params

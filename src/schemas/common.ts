@@ -35,20 +35,30 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'The request cannot be processed',
   429: 'Too many requests',
   500: 'Unexpected server error (masked; quote requestId)',
-  503: 'A dependency is unavailable'
+  503: 'The database is unavailable or the server is shutting down; retry later'
 }
 
-/**
- * Response schemas for the error statuses a route can send, all as problem+json.
- * They point at the shared Problem schema, which buildApp registers with addSchema.
- */
-export function problemResponses (...statuses: number[]): Record<number, TSchema> {
+function responsesFor (statuses: number[]): Record<number, TSchema> {
   const responses: Record<number, TSchema> = {}
-  for (const status of [...statuses, 500]) {
+  for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {
     responses[status] = Type.Unsafe({
       description: PROBLEM_DESCRIPTIONS[status] ?? 'Error',
       content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(ProblemSchema.$id as string) } }
     })
   }
   return responses
+}
+
+/**
+ * Response schemas for the error statuses a route can send, all as problem+json pointing at
+ * the shared Problem schema (registered by buildApp with addSchema). Every route can also
+ * be rate limited (429), fail (500) or be unavailable (503: database down, shutting down).
+ */
+export function problemResponses (...statuses: number[]): Record<number, TSchema> {
+  return responsesFor([...statuses, 429, 500, 503])
+}
+
+/** The same for the probes, which rate limiting exempts. */
+export function probeProblemResponses (...statuses: number[]): Record<number, TSchema> {
+  return responsesFor([...statuses, 500, 503])
 }
