@@ -4,6 +4,7 @@ import type { RateLimitPluginOptions } from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import { type Config, corsOrigins, issuerSettings } from './config.js'
 import { HttpProblem } from './lib/problem.js'
+import { SnapshotLocalStore } from './lib/rate-limit-store.js'
 
 const EXEMPT = new Set(['/health', '/ready'])
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -30,7 +31,7 @@ export function rateLimitOptions (config: Config): RateLimitPluginOptions {
     hook: 'preHandler',
     timeWindow: 60_000,
     enableDraftSpec: true,
-    cache: 20_000,
+    store: SnapshotLocalStore as unknown as RateLimitPluginOptions['store'],
     max: (request) => (isWrite(request) ? config.RATE_LIMIT_WRITES : config.RATE_LIMIT_READS),
     keyGenerator: (request) => (isWrite(request) ? `write:${request.principal?.sub ?? request.ip}` : `read:${request.ip}`),
     allowList: (request) => EXEMPT.has(request.routeOptions.url ?? ''),

@@ -218,10 +218,10 @@ t.test('expired revocations are purged at start-up', async (t) => {
   const env = { DATABASE_URL: tempDatabase(t) }
   const app = await startApp(t, issuer, env)
   const now = Math.floor(Date.now() / 1000)
-  const shortLived = issuer.userToken({ jti: 'short', exp: now + 1 })
+  const shortLived = issuer.userToken({ jti: 'short', exp: now + 30 })
   t.equal((await app.inject({ method: 'POST', url: '/logout', headers: bearer(shortLived) })).statusCode, 200)
   t.equal(await app.store.revocations.purgeExpired(new Date()), 0, 'an unexpired revocation is kept')
   t.equal(await app.store.revocations.isRevoked('jti:short', 'auth0|user-1', now), true)
-  t.equal(await app.store.revocations.purgeExpired(new Date(Date.now() + 5000)), 1, 'once the token has expired its revocation goes')
+  t.equal(await app.store.revocations.purgeExpired(new Date(Date.now() + 60_000)), 1, 'once the token has expired its revocation goes')
   t.equal(await app.store.revocations.isRevoked('jti:short', 'auth0|user-1', now), false)
 })
