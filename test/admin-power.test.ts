@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import t from 'tap'
 import { bearer, startApp, startIssuer } from './helpers/app.js'
 import type { TestIssuer } from './helpers/issuer.js'
+import type { ProductJson } from '../src/lib/product-json.js'
 
 /**
  * "Admin power": search, filters and keyset-paged sorts; ETags, If-None-Match and If-Match;
@@ -10,14 +11,6 @@ import type { TestIssuer } from './helpers/issuer.js'
  * SQLite, tokens from a local issuer.
  */
 
-interface ProductJson {
-  id: number
-  title: string
-  price: string
-  image: string
-  createdAt: string
-  updatedAt: string
-}
 
 interface AuditJson {
   id: number

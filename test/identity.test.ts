@@ -213,7 +213,7 @@ t.test('POST /logout {"everywhere": true}: every token issued until now dies, la
   t.equal(stillWorks.statusCode, 200, 'a refused logout revoked nothing')
 })
 
-t.test('expired revocations are purged at start-up', async (t) => {
+t.test('expired revocations are purged', async (t) => {
   const issuer = await startIssuer(t)
   const env = { DATABASE_URL: tempDatabase(t) }
   const app = await startApp(t, issuer, env)

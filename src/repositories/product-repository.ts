@@ -79,7 +79,6 @@ export interface ProductRepository {
   list(query: ProductQuery): Promise<ProductPage>
   get(id: number): Promise<Product | null>
   create(input: ProductInput, context: ChangeContext): Promise<Product>
-  replace(id: number, input: ProductInput, context: ChangeContext, ifVersion?: number): Promise<Product | null>
   update(id: number, patch: Partial<ProductInput>, context: ChangeContext, ifVersion?: number): Promise<Product | null>
   delete(id: number, context: ChangeContext, ifVersion?: number): Promise<boolean>
   /** All or nothing. */

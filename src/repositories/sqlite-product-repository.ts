@@ -156,10 +156,6 @@ export class SqliteProductRepository implements ProductRepository {
     }, { behavior: 'immediate' })
   }
 
-  async replace (id: number, input: ProductInput, context: ChangeContext, ifVersion?: number): Promise<Product | null> {
-    return this.update(id, input, context, ifVersion)
-  }
-
   async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, ifVersion?: number): Promise<Product | null> {
     return this.#db.transaction((tx) => {
       const before = this.#byId.get({ id })

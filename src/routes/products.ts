@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { ifMatch, noneMatch, productEtag, weakEtag } from '../lib/etag.js'
 import { idempotencyHooks } from '../lib/idempotency.js'
@@ -123,6 +123,13 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }
 
+  // PUT (every field) and PATCH (some) differ only in which fields they change.
+  async function saveChanges (request: FastifyRequest, reply: FastifyReply, id: number, changes: Partial<ProductInput>) {
+    const product = await conditionally(id, request.headers['if-match'], (ifVersion) =>
+      products.update(id, changes, changeContext(request), ifVersion))
+    return reply.header('etag', productEtag(product)).send(toProductJson(product))
+  }
+
   function preconditionFailed (current: ProductRecord): HttpProblem {
     return new HttpProblem(412, `If-Match does not match the current ETag ${productEtag(current)}; fetch the product again.`, {
       headers: { etag: productEtag(current) }
@@ -218,13 +225,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       body: ProductCreate,
       response: { 200: Product, ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
-  }, async (request, reply) => {
-    const { id } = request.params
-    const input = toInput(request.body)
-    const product = await conditionally(id, request.headers['if-match'], (ifVersion) =>
-      products.replace(id, input, changeContext(request), ifVersion))
-    return reply.header('etag', productEtag(product)).send(toProductJson(product))
-  })
+  }, async (request, reply) => saveChanges(request, reply, request.params.id, toInput(request.body)))
 
   fastify.patch('/:id', {
     onRequest: fastify.requireAdmin,
@@ -237,13 +238,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       body: ProductPatch,
       response: { 200: Product, ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
-  }, async (request, reply) => {
-    const { id } = request.params
-    const patch = toPatch(request.body)
-    const product = await conditionally(id, request.headers['if-match'], (ifVersion) =>
-      products.update(id, patch, changeContext(request), ifVersion))
-    return reply.header('etag', productEtag(product)).send(toProductJson(product))
-  })
+  }, async (request, reply) => saveChanges(request, reply, request.params.id, toPatch(request.body)))
 
   fastify.delete('/:id', {
     onRequest: fastify.requireAdmin,
