@@ -98,13 +98,15 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  // One line per request, with secrets kept out of the URL.
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 },
-      'request completed'
-    )
-  })
+  // One line per request, with secrets kept out of the URL; no hook at all when it would not print.
+  if (['info', 'debug', 'trace'].includes(config.LOG_LEVEL)) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 },
+        'request completed'
+      )
+    })
+  }
 
   await app.register(configPlugin, { config })
 
