@@ -1,0 +1,129 @@
+/**
+ * `npm run bench:bulk`: the admin-power figures. With N products (default 10,000) in the
+ * database, times one bulk import of 1000 products (CSV, through HTTP, as curl would send
+ * it), times a full export (CSV and NDJSON, read to the end), and reports the API process's
+ * peak RSS before and after the exports (VmHWM from /proc), so the export's cost in memory
+ * shows. Runs the production build (`node dist/server.js`) as a child process.
+ *
+ * Options: --products N (default 10000), --rounds R (default 3), --skip-build
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { TestIssuer } from '../test/helpers/issuer.js'
+import { freePort } from '../test/helpers/process.js'
+import { seedDatabase } from './seed.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const { values: args } = parseArgs({
+  options: {
+    products: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '3' },
+    'skip-build': { type: 'boolean', default: false }
+  }
+})
+const products = Number(args.products)
+const rounds = Number(args.rounds)
+
+function peakRssMb (pid: number): { current: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024
+  return { current: field('VmRSS'), peak: field('VmHWM') }
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+async function main (): Promise<void> {
+  if (!args['skip-build']) {
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
+    if (build.status !== 0) throw new Error('build failed')
+  }
+  const dir = mkdtempSync(join(os.tmpdir(), 'store-api-bulk-'))
+  const dbPath = join(dir, 'store.db')
+  seedDatabase(dbPath, products)
+  const issuer = await TestIssuer.start()
+  const port = await freePort()
+  const api = spawn(process.execPath, ['dist/server.js'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: `file:${dbPath}`,
+      AUTH0_ISSUER_BASE_URL: issuer.url,
+      AUTH0_AUDIENCE: issuer.audience,
+      RATE_LIMIT_READS: '100000000',
+      RATE_LIMIT_WRITES: '100000000'
+    }
+  })
+  const stop = () => {
+    if (api.exitCode === null) api.kill('SIGKILL')
+  }
+  process.on('exit', stop)
+  try {
+    const base = `http://127.0.0.1:${port}`
+    for (let i = 0; ; i++) {
+      if (i > 150) throw new Error('the API did not become ready')
+      const ready = await fetch(`${base}/ready`).then((r) => r.ok, () => false)
+      if (ready) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const pid = api.pid as number
+    const admin = { authorization: `Bearer ${issuer.adminToken()}` }
+    const importMs: number[] = []
+    for (let round = 0; round < rounds; round++) {
+      const csv = ['title,price,image', ...Array.from({ length: 1000 }, (_, i) => `"Bulk ${round}-${i}, deluxe",${(i % 9999) + 0.99},https://example.com/bulk/${round}/${i}.jpg`)].join('\n')
+      const started = performance.now()
+      const response = await fetch(`${base}/products/bulk`, { method: 'POST', headers: { ...admin, 'content-type': 'text/csv' }, body: csv })
+      await response.arrayBuffer()
+      importMs.push(performance.now() - started)
+      if (response.status !== 201) throw new Error(`bulk import answered ${response.status}`)
+    }
+    const beforeExport = peakRssMb(pid)
+    const exports: Record<string, { ms: number[]; bytes: number; lines: number }> = {}
+    for (const format of ['csv', 'ndjson']) {
+      const entry = { ms: [] as number[], bytes: 0, lines: 0 }
+      for (let round = 0; round < rounds; round++) {
+        const started = performance.now()
+        const response = await fetch(`${base}/products/export?format=${format}`)
+        let bytes = 0
+        let lines = 0
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          bytes += chunk.byteLength
+          for (const byte of chunk) if (byte === 10) lines++
+        }
+        entry.ms.push(performance.now() - started)
+        entry.bytes = bytes
+        entry.lines = lines
+      }
+      exports[format] = entry
+    }
+    const afterExport = peakRssMb(pid)
+    const total = products + rounds * 1000
+    console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}, node ${process.version}`)
+    console.log(`database: ${products} seeded + ${rounds} x 1000 imported = ${total} products`)
+    console.log(`bulk import of 1000 products (CSV over HTTP): median ${median(importMs).toFixed(1)} ms (runs: ${importMs.map((ms) => ms.toFixed(1)).join(', ')})`)
+    for (const [format, entry] of Object.entries(exports)) {
+      console.log(`export ${format}: ${entry.lines} lines, ${(entry.bytes / 1024 / 1024).toFixed(2)} MiB, median ${median(entry.ms).toFixed(1)} ms (runs: ${entry.ms.map((ms) => ms.toFixed(1)).join(', ')})`)
+    }
+    console.log(`API peak RSS: ${beforeExport.peak.toFixed(1)} MB before the exports, ${afterExport.peak.toFixed(1)} MB after (RSS now ${afterExport.current.toFixed(1)} MB)`)
+  } finally {
+    stop()
+    await issuer.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
