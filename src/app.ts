@@ -3,19 +3,18 @@ import { readFileSync } from 'node:fs'
 import { type IncomingMessage, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
-import type { Config } from './config.js'
+import { type Config, corsOrigins } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { createAjv } from './lib/ajv.js'
 import { jsonDepth } from './lib/json-depth.js'
 import { HttpProblem, problemDocument } from './lib/problem.js'
 import { ProblemSchema } from './schemas/common.js'
-import { corsOptions, helmetOptions, rateLimitOptions } from './http-policy.js'
+import { corsOptions, rateLimitOptions, securityHeaders } from './http-policy.js'
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
@@ -95,8 +94,9 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
+  const headers = securityHeaders()
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id)
+    reply.headers(headers).header('x-request-id', request.id)
   })
   // One line per request, with secrets kept out of the URL; no hook at all when it would not print.
   if (['info', 'debug', 'trace'].includes(config.LOG_LEVEL)) {
@@ -110,8 +110,8 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
 
   await app.register(configPlugin, { config })
 
-  await app.register(helmet, helmetOptions())
-  await app.register(cors, corsOptions(config))
+  // No origins configured, no CORS: same-origin only, and no hook on every request.
+  if (corsOrigins(config) !== false) await app.register(cors, corsOptions(config))
   await app.register(rateLimit, rateLimitOptions(config))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))

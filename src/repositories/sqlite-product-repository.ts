@@ -57,6 +57,8 @@ export class SqliteProductRepository implements ProductRepository {
   readonly #db: SqliteDb
   readonly #byId
   readonly #exportBatch
+  readonly #insertProduct
+  readonly #insertAudit
   readonly #listStatements = new Map<string, { all(params: Record<string, unknown>): Product[] }>()
 
   constructor (db: SqliteDb) {
@@ -68,6 +70,17 @@ export class SqliteProductRepository implements ProductRepository {
       .where(gt(products.id, sql.placeholder('afterId')))
       .orderBy(asc(products.id))
       .limit(EXPORT_BATCH)
+      .prepare()
+    // Writes are prepared once too: building an insert costs as much as running it.
+    const p = (name: string) => sql.placeholder(name)
+    this.#insertProduct = db
+      .insert(products)
+      .values({ title: p('title'), priceCents: p('priceCents'), image: p('image'), titleKey: p('titleKey'), createdAt: p('now'), updatedAt: p('now') })
+      .returning(columns)
+      .prepare()
+    this.#insertAudit = db
+      .insert(auditLog)
+      .values({ at: p('at'), actor: p('actor'), action: p('action'), productId: p('productId'), before: p('before'), after: p('after'), requestId: p('requestId') })
       .prepare()
   }
 
@@ -82,10 +95,12 @@ export class SqliteProductRepository implements ProductRepository {
       if (query.after !== null) {
         const value = sql.placeholder('afterValue')
         const id = sql.placeholder('afterId')
+        // A row value, not "a > x OR (a = x AND id > y)": SQLite seeks the (column, id) index
+        // with it, where the OR form scans, so deep pages cost what the first one does.
         conditions.push(
-          query.sort.descending
-            ? sql`(${column} < ${value} OR (${column} = ${value} AND ${products.id} < ${id}))`
-            : sql`(${column} > ${value} OR (${column} = ${value} AND ${products.id} > ${id}))`
+          query.sort.field === 'id'
+            ? sql`${products.id} ${query.sort.descending ? sql`<` : sql`>`} ${id}`
+            : sql`(${column}, ${products.id}) ${query.sort.descending ? sql`<` : sql`>`} (${value}, ${id})`
         )
       }
       const direction = query.sort.descending ? desc : asc
@@ -125,33 +140,29 @@ export class SqliteProductRepository implements ProductRepository {
     return this.#byId.get({ id }) ?? null
   }
 
-  #audit (tx: SqliteDb, action: AuditAction, context: ChangeContext, at: Date, productId: number, before: Product | null, after: Product | null): void {
-    tx.insert(auditLog)
-      .values({
-        at,
-        actor: context.actor,
-        action,
-        productId,
-        before: before ? toProductJson(before) : null,
-        after: after ? toProductJson(after) : null,
-        requestId: context.requestId
-      })
-      .run()
+  #audit (action: AuditAction, context: ChangeContext, at: Date, productId: number, before: Product | null, after: Product | null): void {
+    this.#insertAudit.run({
+      at,
+      actor: context.actor,
+      action,
+      productId,
+      before: before ? toProductJson(before) : null,
+      after: after ? toProductJson(after) : null,
+      requestId: context.requestId
+    })
   }
 
-  #insert (tx: SqliteDb, input: ProductInput, now: Date): Product {
-    return tx
-      .insert(products)
-      .values({ ...input, titleKey: titleKey(input.title), createdAt: now, updatedAt: now })
-      .returning(columns)
-      .get()
+  #insert (input: ProductInput, now: Date): Product {
+    const product = this.#insertProduct.get({ ...input, titleKey: titleKey(input.title), now })
+    if (!product) throw new Error('insert returned no row')
+    return product
   }
 
   async create (input: ProductInput, context: ChangeContext): Promise<Product> {
-    return this.#db.transaction((tx) => {
+    return this.#db.transaction(() => {
       const now = new Date()
-      const product = this.#insert(tx, input, now)
-      this.#audit(tx, 'create', context, now, product.id, null, product)
+      const product = this.#insert(input, now)
+      this.#audit('create', context, now, product.id, null, product)
       return product
     }, { behavior: 'immediate' })
   }
@@ -173,7 +184,7 @@ export class SqliteProductRepository implements ProductRepository {
         .where(eq(products.id, id))
         .returning(columns)
         .get()
-      this.#audit(tx, 'update', context, now, id, before, after)
+      this.#audit('update', context, now, id, before, after)
       return after
     }, { behavior: 'immediate' })
   }
@@ -184,17 +195,17 @@ export class SqliteProductRepository implements ProductRepository {
       if (!before) return false
       if (ifVersion !== undefined && before.version !== ifVersion) throw new VersionConflict(before)
       tx.delete(products).where(eq(products.id, id)).run()
-      this.#audit(tx, 'delete', context, new Date(), id, before, null)
+      this.#audit('delete', context, new Date(), id, before, null)
       return true
     }, { behavior: 'immediate' })
   }
 
   async createMany (inputs: ProductInput[], context: ChangeContext): Promise<Product[]> {
-    return this.#db.transaction((tx) => {
+    return this.#db.transaction(() => {
       const now = new Date()
       return inputs.map((input) => {
-        const product = this.#insert(tx, input, now)
-        this.#audit(tx, 'bulk-create', context, now, product.id, null, product)
+        const product = this.#insert(input, now)
+        this.#audit('bulk-create', context, now, product.id, null, product)
         return product
       })
     }, { behavior: 'immediate' })
@@ -210,7 +221,7 @@ export class SqliteProductRepository implements ProductRepository {
       }
       const now = new Date()
       tx.delete(products).where(inArray(products.id, unique)).run()
-      for (const before of found) this.#audit(tx, 'bulk-delete', context, now, before.id, before, null)
+      for (const before of found) this.#audit('bulk-delete', context, now, before.id, before, null)
       return found.length
     }, { behavior: 'immediate' })
   }

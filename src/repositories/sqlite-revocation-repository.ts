@@ -5,21 +5,17 @@ import type { SqliteDb } from './sqlite-product-repository.js'
 
 export class SqliteRevocationRepository implements RevocationRepository {
   readonly #db: SqliteDb
-  readonly #tokenRevoked
-  readonly #subjectRevokedBefore
+  readonly #check
 
   constructor (db: SqliteDb) {
     this.#db = db
-    // Two primary-key lookups per authenticated request: no scan, whatever the table sizes.
-    this.#tokenRevoked = db
-      .select({ one: sql<number>`1` })
-      .from(revokedTokens)
-      .where(eq(revokedTokens.tokenId, sql.placeholder('tokenId')))
-      .prepare()
-    this.#subjectRevokedBefore = db
-      .select({ revokedBefore: subjectRevocations.revokedBefore })
-      .from(subjectRevocations)
-      .where(eq(subjectRevocations.sub, sql.placeholder('sub')))
+    // Both primary-key lookups in one statement: no scan, whatever the table sizes.
+    this.#check = db
+      .select({
+        tokenRevoked: sql<number>`exists (select 1 from ${revokedTokens} where ${revokedTokens.tokenId} = ${sql.placeholder('tokenId')})`,
+        revokedBefore: sql<number | null>`(select ${subjectRevocations.revokedBefore} from ${subjectRevocations} where ${subjectRevocations.sub} = ${sql.placeholder('sub')})`
+      })
+      .from(sql`(select 1)`)
       .prepare()
   }
 
@@ -39,11 +35,11 @@ export class SqliteRevocationRepository implements RevocationRepository {
   }
 
   async isRevoked (tokenId: string, sub: string, issuedAt: number | null): Promise<boolean> {
-    if (this.#tokenRevoked.get({ tokenId })) return true
-    const subject = this.#subjectRevokedBefore.get({ sub })
-    if (!subject) return false
+    const { tokenRevoked, revokedBefore } = this.#check.get({ tokenId, sub }) ?? { tokenRevoked: 0, revokedBefore: null }
+    if (tokenRevoked) return true
+    if (revokedBefore === null) return false
     // A token without iat cannot prove it came after the logout, so it is treated as older.
-    return issuedAt === null || issuedAt <= subject.revokedBefore
+    return issuedAt === null || issuedAt <= revokedBefore
   }
 
   async purgeExpired (now: Date): Promise<number> {
