@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { decodeCursor, encodeCursor } from '../lib/cursor.js'
-import { notFound, validationProblem } from '../lib/problem.js'
+import { encodeCursor, isNonNegativeInteger, readCursor } from '../lib/cursor.js'
+import { notFound } from '../lib/problem.js'
 import type { User, UserPosition } from '../repositories/user-repository.js'
 import { problemResponses } from '../schemas/common.js'
 import { UserList, UserListQuery, UserParams, UserRecord, type UserRecordJson } from '../schemas/user.js'
@@ -12,12 +12,8 @@ function toUserJson (user: User): UserRecordJson {
 }
 
 function positionFromCursor (cursor: string | undefined): UserPosition | null {
-  if (cursor === undefined) return null
-  const position = decodeCursor(cursor)
-  if (typeof position?.lastSeenAt !== 'number' || !Number.isSafeInteger(position.lastSeenAt) || typeof position.sub !== 'string') {
-    throw validationProblem([{ in: 'querystring', field: 'cursor', message: 'is not a cursor this API issued' }])
-  }
-  return { lastSeenAt: position.lastSeenAt, sub: position.sub }
+  return readCursor(cursor, ({ lastSeenAt, sub }) =>
+    isNonNegativeInteger(lastSeenAt) && typeof sub === 'string' ? { lastSeenAt, sub } : null)
 }
 
 /** The tutorial's admin view of user records, read-only. */

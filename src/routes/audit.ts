@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { encodeCursor, isNonNegativeInteger, readCursor } from '../lib/cursor.js'
 import { validationProblem } from '../lib/problem.js'
 import type { AuditEntry, AuditQuery as AuditFilter } from '../repositories/audit-repository.js'
 import { AuditPage, AuditQuery, HistoryQuery } from '../schemas/audit.js'
@@ -9,12 +9,7 @@ import { ProductParams } from '../schemas/product.js'
 const ADMIN = { security: [{ bearerAuth: [] }] }
 
 function beforeIdFromCursor (cursor: string | undefined): number | null {
-  if (cursor === undefined) return null
-  const before = decodeCursor(cursor)?.before
-  if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 1) {
-    throw validationProblem([{ in: 'querystring', field: 'cursor', message: 'is not a cursor this API issued' }])
-  }
-  return before
+  return readCursor(cursor, ({ before }) => (isNonNegativeInteger(before) && before > 0 ? before : null))
 }
 
 function toJson (entry: AuditEntry) {
