@@ -31,6 +31,8 @@ export function openSqliteStore(path: string): SqliteStore {
     // NORMAL in WAL mode survives a killed process; only power loss can drop the last commits.
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('busy_timeout = 5000')
+    // Checkpoint every ~40 MB of WAL rather than every 4 MB: fewer fsyncs under write load.
+    sqlite.pragma('wal_autocheckpoint = 10000')
     sqlite.pragma('foreign_keys = ON')
     const created = !sqlite
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
