@@ -225,3 +225,15 @@ t.test('expired revocations are purged', async (t) => {
   t.equal(await app.store.revocations.purgeExpired(new Date(Date.now() + 60_000)), 1, 'once the token has expired its revocation goes')
   t.equal(await app.store.revocations.isRevoked('jti:short', 'auth0|user-1', now), false)
 })
+
+t.test('expired idempotency records are purged, freeing their keys', async (t) => {
+  const issuer = await startIssuer(t)
+  const app = await startApp(t, issuer)
+  const headers = { ...bearer(issuer.adminToken()), 'idempotency-key': 'nightly-import' }
+  t.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: PRODUCT })).statusCode, 201)
+  const other = { ...PRODUCT, title: 'Another chair' }
+  t.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: other })).statusCode, 422, 'the key is taken')
+  t.equal(await app.store.idempotency.purgeBefore(new Date(Date.now() - 60_000)), 0, 'a fresh record is kept')
+  t.equal(await app.store.idempotency.purgeBefore(new Date(Date.now() + 1000)), 1, 'an expired one goes')
+  t.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: other })).statusCode, 201, 'and its key is free again')
+})

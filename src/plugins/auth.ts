@@ -34,7 +34,6 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 // Far above any Auth0 access token; stops oversized input before base64 or JSON parsing.
 const MAX_TOKEN_LENGTH = 8192
 const CLOCK_TOLERANCE_MS = 5000
-const PURGE_INTERVAL_MS = 10 * 60_000
 
 function describeVerifyError (error: unknown): string {
   const { code, message } = error as { code?: string; message?: string }
@@ -95,13 +94,6 @@ export default fp(
 
     const { revocations } = fastify.store
     const seen = createSeenRecorder(fastify.store.users)
-    const purge = setInterval(() => {
-      revocations.purgeExpired(new Date()).catch((error: unknown) => fastify.log.warn({ err: error }, 'could not purge expired revocations'))
-    }, PURGE_INTERVAL_MS)
-    purge.unref()
-    fastify.addHook('onClose', async () => clearInterval(purge))
-    await revocations.purgeExpired(new Date())
-
     const claimSettings = { roleClaim: config.AUTH0_ROLE_CLAIM, adminRole: config.AUTH0_ADMIN_ROLE }
     fastify.decorateRequest('principal', null)
     fastify.decorateRequest('accessToken', null)
