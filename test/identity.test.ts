@@ -237,3 +237,16 @@ t.test('expired idempotency records are purged, freeing their keys', async (t) =
   t.equal(await app.store.idempotency.purgeBefore(new Date(Date.now() + 1000)), 1, 'an expired one goes')
   t.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: other })).statusCode, 201, 'and its key is free again')
 })
+
+t.test('a logout through another instance on the same database is seen at once', async (t) => {
+  const issuer = await startIssuer(t)
+  const env = { DATABASE_URL: tempDatabase(t) }
+  const first = await startApp(t, issuer, env)
+  const second = await startApp(t, issuer, env)
+  const token = issuer.userToken({ sub: 'auth0|frank', jti: 'shared' })
+  t.equal((await first.inject({ method: 'GET', url: '/me', headers: bearer(token) })).statusCode, 200, 'known good on the first instance')
+  t.equal((await second.inject({ method: 'POST', url: '/logout', headers: bearer(token) })).statusCode, 200, 'logged out on the second')
+  const after = await first.inject({ method: 'GET', url: '/me', headers: bearer(token) })
+  t.equal(after.statusCode, 401, 'the first instance refuses it on the next request')
+  t.match(after.headers['www-authenticate'], /token revoked/)
+})

@@ -40,11 +40,12 @@ export function openSqliteStore(path: string): SqliteStore {
     const db = drizzle(sqlite, { schema })
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
     const ping = sqlite.prepare('SELECT 1 AS ok')
+    const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
     return {
       created,
       products: new SqliteProductRepository(db),
       users: new SqliteUserRepository(db),
-      revocations: new SqliteRevocationRepository(db),
+      revocations: new SqliteRevocationRepository(db, () => dataVersion.get()),
       audit: new SqliteAuditRepository(db),
       idempotency: new SqliteIdempotencyRepository(db),
       async ping () {

@@ -3,12 +3,21 @@ import { revokedTokens, subjectRevocations } from '../db/schema.js'
 import type { RevocationRepository } from './revocation-repository.js'
 import type { SqliteDb } from './sqlite-product-repository.js'
 
+const MAX_REMEMBERED = 50_000
+
 export class SqliteRevocationRepository implements RevocationRepository {
   readonly #db: SqliteDb
   readonly #check
+  readonly #dataVersion: () => unknown
+  // Tokens found not revoked, valid while no revocation is written: by this connection (each
+  // revoke clears it) or by another one (SQLite's data_version moves on any commit of theirs).
+  readonly #notRevoked = new Set<string>()
+  #seenVersion: unknown = null
 
-  constructor (db: SqliteDb) {
+  /** `dataVersion` reads SQLite's PRAGMA data_version on the same connection. */
+  constructor (db: SqliteDb, dataVersion: () => unknown) {
     this.#db = db
+    this.#dataVersion = dataVersion
     // Both primary-key lookups in one statement: no scan, whatever the table sizes.
     this.#check = db
       .select({
@@ -20,10 +29,12 @@ export class SqliteRevocationRepository implements RevocationRepository {
   }
 
   async revokeToken (tokenId: string, sub: string, expiresAt: Date): Promise<void> {
+    this.#notRevoked.clear()
     this.#db.insert(revokedTokens).values({ tokenId, sub, expiresAt }).onConflictDoNothing().run()
   }
 
   async revokeSubject (sub: string, issuedAtOrBefore: number): Promise<void> {
+    this.#notRevoked.clear()
     this.#db
       .insert(subjectRevocations)
       .values({ sub, revokedBefore: issuedAtOrBefore })
@@ -35,11 +46,21 @@ export class SqliteRevocationRepository implements RevocationRepository {
   }
 
   async isRevoked (tokenId: string, sub: string, issuedAt: number | null): Promise<boolean> {
+    const version = this.#dataVersion()
+    if (version !== this.#seenVersion) {
+      this.#notRevoked.clear()
+      this.#seenVersion = version
+    }
+    const key = `${tokenId}\u0000${sub}\u0000${issuedAt ?? ''}`
+    if (this.#notRevoked.has(key)) return false
     const { tokenRevoked, revokedBefore } = this.#check.get({ tokenId, sub }) ?? { tokenRevoked: 0, revokedBefore: null }
-    if (tokenRevoked) return true
-    if (revokedBefore === null) return false
-    // A token without iat cannot prove it came after the logout, so it is treated as older.
-    return issuedAt === null || issuedAt <= revokedBefore
+    // A token without iat cannot prove it came after an "everywhere" logout, so it counts as older.
+    const revoked = Boolean(tokenRevoked) || (revokedBefore !== null && (issuedAt === null || issuedAt <= revokedBefore))
+    if (!revoked) {
+      if (this.#notRevoked.size >= MAX_REMEMBERED) this.#notRevoked.clear()
+      this.#notRevoked.add(key)
+    }
+    return revoked
   }
 
   async purgeExpired (now: Date): Promise<number> {
