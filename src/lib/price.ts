@@ -1,7 +1,5 @@
-// Decimal(7,2): up to five integer digits and two decimals.
+// Decimal(7,2): up to five integer digits and two decimals, so 99999.99 at most by construction.
 const PRICE_TEXT = /^(\d{1,5})(?:\.(\d{1,2}))?$/
-
-export const MAX_PRICE_CENTS = 9_999_999
 
 /**
  * Exact decimal -> integer cents, or null when the value is not a price.

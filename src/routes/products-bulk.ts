@@ -5,7 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { fieldErrors } from '../error-handler.js'
 import { createAjv } from '../lib/ajv.js'
 import { idempotencyHooks } from '../lib/idempotency.js'
-import { MAX_PRICE_CENTS, parsePrice } from '../lib/price.js'
+import { parsePrice } from '../lib/price.js'
 import { type FieldError, HttpProblem, validationProblem } from '../lib/problem.js'
 import { type ProductJson, toProductJson } from '../lib/product-json.js'
 import { type Product, type ProductInput, UnknownProducts } from '../repositories/product-repository.js'
@@ -201,7 +201,7 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           return
         }
         const cents = parsePrice(row.price)
-        if (cents === null || cents > MAX_PRICE_CENTS) {
+        if (cents === null) {
           errors.push(rowError(number, 'price', 'must be from 0.00 to 99999.99 with at most two decimals'))
           return
         }

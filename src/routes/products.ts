@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { ifMatch, noneMatch, productEtag, weakEtag } from '../lib/etag.js'
 import { idempotencyHooks } from '../lib/idempotency.js'
-import { MAX_PRICE_CENTS, parsePrice } from '../lib/price.js'
+import { parsePrice } from '../lib/price.js'
 import { HttpProblem, notFound, validationProblem } from '../lib/problem.js'
 import { toProductJson } from '../lib/product-json.js'
 import {
@@ -40,13 +40,13 @@ const IdempotencyHeaders = Type.Object({
 
 function priceCents (price: string | number, field = 'price'): number {
   const cents = parsePrice(price)
-  if (cents === null || cents > MAX_PRICE_CENTS) {
+  if (cents === null) {
     throw validationProblem([{ in: 'body', field, message: 'must be from 0.00 to 99999.99 with at most two decimals' }])
   }
   return cents
 }
 
-export function toInput (body: ProductCreateBody): ProductInput {
+function toInput (body: ProductCreateBody): ProductInput {
   return { title: body.title.trim(), priceCents: priceCents(body.price), image: body.image }
 }
 
