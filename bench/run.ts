@@ -7,8 +7,10 @@
  *
  * Options (all optional):
  *   --products N      products seeded (default 10000, or BENCH_PRODUCTS)
- *   --duration S      seconds per scenario (default 10; 5 with --growth; or BENCH_DURATION)
+ *   --duration S      seconds per scenario and round (default 5; or BENCH_DURATION)
  *   --warmup S        unmeasured seconds before each scenario (default 1; 0 to skip)
+ *   --rounds N        a scenario with a baseline alternates with it N times (default 3); its
+ *                     req/s and p50 are the medians of the rounds, its p99 the worst round's
  *   --connections N   autocannon connections (default 100)
  *   --pipelining N    autocannon pipelining (default 10)
  *   --tokens N        distinct tokens for the rotating /me scenario (default 10000)
@@ -54,6 +56,7 @@ function parseOptions () {
         products: { type: 'string' },
         duration: { type: 'string' },
         warmup: { type: 'string' },
+        rounds: { type: 'string' },
         connections: { type: 'string' },
         pipelining: { type: 'string' },
         tokens: { type: 'string' },
@@ -97,8 +100,9 @@ function seconds (name: string, text: string | undefined, fallback: number): num
 const GROWTH = args.growth
 const settings = {
   products: positiveInt('products', args.products ?? process.env.BENCH_PRODUCTS, 10_000),
-  duration: seconds('duration', args.duration ?? process.env.BENCH_DURATION, GROWTH ? 5 : 10),
+  duration: seconds('duration', args.duration ?? process.env.BENCH_DURATION, 5),
   warmup: seconds('warmup', args.warmup, 1),
+  rounds: positiveInt('rounds', args.rounds, 3),
   connections: positiveInt('connections', args.connections, 100),
   pipelining: positiveInt('pipelining', args.pipelining, 10),
   tokens: positiveInt('tokens', args.tokens, 10_000),
@@ -462,6 +466,8 @@ interface Row extends Partial<Measured> {
   apiLogLines?: number
   skipped?: string
   warning?: string
+  /** Each round's figures, when the scenario ran in rounds against its baseline. */
+  rounds?: Array<Partial<Pick<Measured, 'rps' | 'p50' | 'p99'>>>
 }
 
 /** CPU time (user + system, in clock ticks) a process has used so far, or null once it is gone. */
@@ -527,6 +533,40 @@ async function runScenario (
   )
   if (done.warning) process.stdout.write(`    warning: ${done.warning}\n`)
   return done
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** One row for several rounds of a scenario: median req/s and p50, the worst p99, every count summed. */
+function combineRounds (row: Omit<Row, keyof Measured>, rounds: Row[]): Row {
+  if (rounds.length === 1) return { ...rounds[0]!, name: row.name }
+  const numbers = (pick: (round: Row) => number | undefined) => rounds.map(pick).filter((value): value is number => value !== undefined)
+  const sum = (pick: (round: Row) => number | undefined) => numbers(pick).reduce((total, value) => total + value, 0)
+  const statusCodes: Record<string, number> = {}
+  for (const round of rounds) {
+    for (const [code, count] of Object.entries(round.statusCodes ?? {})) statusCodes[code] = (statusCodes[code] ?? 0) + count
+  }
+  const warnings = rounds.map((round) => round.warning).filter(Boolean)
+  const peaks = numbers((round) => round.peakRssMB)
+  return {
+    ...row,
+    rps: median(numbers((round) => round.rps)),
+    p50: median(numbers((round) => round.p50)),
+    p99: Math.max(...numbers((round) => round.p99)),
+    non2xx: sum((round) => round.non2xx),
+    errors: sum((round) => round.errors),
+    timeouts: sum((round) => round.timeouts),
+    total: sum((round) => round.total),
+    statusCodes,
+    rounds: rounds.map((round) => ({ rps: round.rps, p50: round.p50, p99: round.p99 })),
+    ...(peaks.length ? { peakRssMB: Math.max(...peaks) } : {}),
+    ...(row.kind === 'api' ? { apiLogLines: sum((round) => round.apiLogLines) } : {}),
+    ...(warnings.length ? { warning: warnings.join('; ') } : {})
+  }
 }
 
 function fmt (value: number | undefined, digits: number): string {
@@ -744,7 +784,7 @@ async function standardRun (issuer: TestIssuer, building: Promise<void>): Promis
   const watch = [api.child, listingBase.child, jwtBase.child]
   process.stdout.write(
     `API pid ${api.child.pid} at ${api.url} (NODE_ENV=production, LOG_LEVEL=${settings.logLevel}, RSS ${api.readyRssMB.toFixed(1)} MB when ready); baselines at ${listingBase.url} and ${jwtBase.url}\n` +
-      `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per scenario\n\n`
+      `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per scenario; ${settings.rounds} alternating rounds against each baseline\n\n`
   )
 
   const rows: Row[] = []
@@ -761,15 +801,34 @@ async function standardRun (issuer: TestIssuer, building: Promise<void>): Promis
     row.ratio = row.rps / baseline.rps
   }
 
+  // Machine noise on 2 shared cores moves req/s by tens of percent from one minute to the next,
+  // so a scenario and its baseline take turns (B A, A B, B A, ...) and the medians are compared.
+  const paired = async (apiRow: Omit<Row, keyof Measured>, baseRow: Omit<Row, keyof Measured>, baseUrl: string, load: Load) => {
+    const apiRounds: Row[] = []
+    const baseRounds: Row[] = []
+    for (let round = 0; round < settings.rounds; round++) {
+      const tag = settings.rounds > 1 ? ` [round ${round + 1}/${settings.rounds}]` : ''
+      const runBase = async () => baseRounds.push(await runScenario({ ...baseRow, name: baseRow.name + tag }, baseUrl, load, null, watch))
+      const runApi = async () => apiRounds.push(await runScenario({ ...apiRow, name: apiRow.name + tag }, api.url, load, api, watch))
+      if (round % 2 === 0) {
+        await runBase()
+        await runApi()
+      } else {
+        await runApi()
+        await runBase()
+      }
+    }
+    const base = combineRounds(baseRow, baseRounds)
+    const result = combineRounds(apiRow, apiRounds)
+    rows.push(base, result)
+    compare(result, base)
+  }
+
   if (wanted('health')) {
-    const health = await scenario({ key: 'health', name: 'GET /health', kind: 'api', read: true }, api.url, { requests: [get('/health')] }, true)
-    const bare = await scenario({ key: 'base-health', name: '[baseline] bare Fastify GET /health', kind: 'baseline', read: true }, listingBase.url, { requests: [get('/health')] }, false)
-    compare(health, bare)
+    await paired({ key: 'health', name: 'GET /health', kind: 'api', read: true }, { key: 'base-health', name: '[baseline] bare Fastify GET /health', kind: 'baseline', read: true }, listingBase.url, { requests: [get('/health')] })
   }
   if (wanted('listing')) {
-    const bare = await scenario({ key: 'base-listing', name: '[baseline a] bare Fastify + 1 prepared stmt, 20 products', kind: 'baseline', read: true }, listingBase.url, { requests: [get('/products?limit=20')] }, false)
-    const listing = await scenario({ key: 'listing', name: 'GET /products?limit=20 (anonymous)', kind: 'api', read: true }, api.url, { requests: [get('/products?limit=20')] }, true)
-    compare(listing, bare)
+    await paired({ key: 'listing', name: 'GET /products?limit=20 (anonymous)', kind: 'api', read: true }, { key: 'base-listing', name: '[baseline a] bare Fastify + 1 prepared stmt, 20 products', kind: 'baseline', read: true }, listingBase.url, { requests: [get('/products?limit=20')] })
   }
   if (wanted('get')) {
     await scenario({ key: 'get', name: `GET /products/:id (random of ${settings.products})`, kind: 'api', read: true }, api.url, { requests: [rotatingId(settings.products)] }, true)
@@ -784,14 +843,10 @@ async function standardRun (issuer: TestIssuer, building: Promise<void>): Promis
     }
   }
   if (wanted('me')) {
-    const bare = await scenario({ key: 'base-jwt', name: '[baseline b] bare Fastify + fast-jwt, 1 token', kind: 'baseline', read: true }, jwtBase.url, { requests: [get('/me', adminHeaders)] }, false)
-    const me = await scenario({ key: 'me', name: 'GET /me, 1 admin token (cache hit)', kind: 'api', read: true }, api.url, { requests: [get('/me', adminHeaders)] }, true)
-    compare(me, bare)
+    await paired({ key: 'me', name: 'GET /me, 1 admin token (cache hit)', kind: 'api', read: true }, { key: 'base-jwt', name: '[baseline b] bare Fastify + fast-jwt, 1 token', kind: 'baseline', read: true }, jwtBase.url, { requests: [get('/me', adminHeaders)] })
   }
   if (wanted('me-10k')) {
-    const bare = await scenario({ key: 'base-jwt-10k', name: `[baseline b] bare Fastify + fast-jwt, ${settings.tokens} tokens`, kind: 'baseline', read: true }, jwtBase.url, { requests: [rotatingToken('/me', tokens.rotating)] }, false)
-    const me = await scenario({ key: 'me-10k', name: `GET /me, ${settings.tokens} tokens / ${settings.subs} subs`, kind: 'api', read: true }, api.url, { requests: [rotatingToken('/me', tokens.rotating)] }, true)
-    compare(me, bare)
+    await paired({ key: 'me-10k', name: `GET /me, ${settings.tokens} tokens / ${settings.subs} subs`, kind: 'api', read: true }, { key: 'base-jwt-10k', name: `[baseline b] bare Fastify + fast-jwt, ${settings.tokens} tokens`, kind: 'baseline', read: true }, jwtBase.url, { requests: [rotatingToken('/me', tokens.rotating)] })
   }
   if (wanted('post')) {
     await scenario({ key: 'post', name: 'POST /products (admin)', kind: 'api', read: false }, api.url, { requests: [createProduct(tokens.admin)] }, true)
@@ -820,6 +875,7 @@ async function standardRun (issuer: TestIssuer, building: Promise<void>): Promis
       products: settings.products,
       durationSeconds: settings.duration,
       warmupSeconds: settings.warmup,
+      rounds: settings.rounds,
       connections: settings.connections,
       pipelining: settings.pipelining,
       apiLogLevel: settings.logLevel,
@@ -1021,7 +1077,7 @@ async function growthRun (issuer: TestIssuer, building: Promise<void>): Promise<
 // ---------------------------------------------------------------------------------------------
 
 async function main (): Promise<void> {
-  const scenarioCount = GROWTH ? settings.sizes.length * 4 : 12
+  const scenarioCount = GROWTH ? settings.sizes.length * 4 : 4 + 8 * settings.rounds
   const budgetMs = (scenarioCount * (settings.duration + settings.warmup + 30) + 900) * 1000
   // Nothing may hang: past this budget every child is killed and the run fails.
   setTimeout(() => {
