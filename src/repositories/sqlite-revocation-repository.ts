@@ -4,20 +4,27 @@ import type { RevocationRepository } from './revocation-repository.js'
 import type { SqliteDb } from './sqlite-product-repository.js'
 
 const MAX_REMEMBERED = 50_000
+// How stale another process's revocation may be here. Reading data_version costs more than the
+// indexed lookup it saves, so it is read at most this often rather than on every request.
+export const CROSS_PROCESS_RECHECK_MS = 1000
 
 export class SqliteRevocationRepository implements RevocationRepository {
   readonly #db: SqliteDb
   readonly #check
   readonly #dataVersion: () => unknown
+  readonly #recheckMs: number
   // Tokens found not revoked, valid while no revocation is written: by this connection (each
-  // revoke clears it) or by another one (SQLite's data_version moves on any commit of theirs).
+  // revoke clears it at once) or by another process on the same file (SQLite's data_version
+  // moves on any commit of theirs; it is read at most every #recheckMs).
   readonly #notRevoked = new Set<string>()
   #seenVersion: unknown = null
+  #checkedAt = Number.NEGATIVE_INFINITY
 
   /** `dataVersion` reads SQLite's PRAGMA data_version on the same connection. */
-  constructor (db: SqliteDb, dataVersion: () => unknown) {
+  constructor (db: SqliteDb, dataVersion: () => unknown, recheckMs = CROSS_PROCESS_RECHECK_MS) {
     this.#db = db
     this.#dataVersion = dataVersion
+    this.#recheckMs = recheckMs
     // Both primary-key lookups in one statement: no scan, whatever the table sizes.
     this.#check = db
       .select({
@@ -46,10 +53,14 @@ export class SqliteRevocationRepository implements RevocationRepository {
   }
 
   async isRevoked (tokenId: string, sub: string, issuedAt: number | null): Promise<boolean> {
-    const version = this.#dataVersion()
-    if (version !== this.#seenVersion) {
-      this.#notRevoked.clear()
-      this.#seenVersion = version
+    const now = performance.now()
+    if (now - this.#checkedAt >= this.#recheckMs) {
+      this.#checkedAt = now
+      const version = this.#dataVersion()
+      if (version !== this.#seenVersion) {
+        this.#notRevoked.clear()
+        this.#seenVersion = version
+      }
     }
     const key = `${tokenId}\u0000${sub}\u0000${issuedAt ?? ''}`
     if (this.#notRevoked.has(key)) return false
