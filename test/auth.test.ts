@@ -146,6 +146,18 @@ t.test('auth: claims are checked (exp, nbf, aud, iss, sub)', async (t) => {
   t.equal(await productCount(app), 2, 'only the two accepted requests created anything')
 })
 
+t.test('auth: a token verified once stops working when it expires, remembered or not', async (t) => {
+  const issuer = await startIssuer(t)
+  const app = await startApp(t, issuer)
+  // Expired 4 s ago: inside the 5 s tolerance for less than a second more.
+  const token = issuer.adminToken(fresh({ exp: now() - 4 }))
+  const me = () => app.inject({ method: 'GET', url: '/me', headers: bearer(token) })
+  t.equal((await me()).statusCode, 200, 'accepted inside the tolerance')
+  t.equal((await me()).statusCode, 200, 'and again, from the verified-token cache')
+  await sleep(1100)
+  assertInvalidToken(t, await me(), 'the same token past exp + tolerance', /expired/)
+})
+
 t.test('auth: only RS256 signatures by the published key', async (t) => {
   const issuer = await startIssuer(t)
   const app = await warmApp(t, issuer)

@@ -1,6 +1,7 @@
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { LRUCache } from 'lru-cache'
 import { type IssuerSettings, issuerSettings } from '../config.js'
 import { insufficientScope, invalidToken, missingToken } from '../auth/auth-errors.js'
 import { startDevIssuer } from '../auth/dev-issuer.js'
@@ -34,6 +35,10 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 // Far above any Auth0 access token; stops oversized input before base64 or JSON parsing.
 const MAX_TOKEN_LENGTH = 8192
 const CLOCK_TOLERANCE_MS = 5000
+// Verified tokens remembered, as fast-jwt's own cache would: a key dropped from the JWKS stops
+// new tokens at once and remembered ones within this long.
+const VERIFIED_TOKENS = 10_000
+const VERIFIED_TTL_MS = 600_000
 
 function describeVerifyError (error: unknown): string {
   const { code, message } = error as { code?: string; message?: string }
@@ -87,8 +92,8 @@ export default fp(
         allowedAud: pinned.audience,
         requiredClaims: ['iss', 'sub', 'aud', 'exp'],
         clockTolerance: CLOCK_TOLERANCE_MS,
-        cache: 10_000,
-        cacheTTL: 600_000
+        // The principals below are the cache: fast-jwt's would hash every token on every request.
+        cache: false
       }
     })
 
@@ -120,6 +125,10 @@ export default fp(
       }
     }
 
+    // The principal of each token verified lately, keyed by the exact token text, until the token
+    // expires or VERIFIED_TTL_MS passes; the revocation check still runs on every request.
+    const verified = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS, ttl: VERIFIED_TTL_MS })
+
     async function verifyBearer (request: FastifyRequest): Promise<void> {
       const header = request.headers.authorization
       if (header === undefined || header === '') throw missingToken()
@@ -129,6 +138,16 @@ export default fp(
         throw missingToken()
       }
       const token = match[1]
+      const principal = verified.get(token) ?? await verifyToken(request, token)
+      if (await revocations.isRevoked(principal.tokenId, principal.sub, principal.iat)) {
+        throw invalidToken('token revoked')
+      }
+      request.principal = principal
+      request.accessToken = token
+      seen.record(principal, request.log)
+    }
+
+    async function verifyToken (request: FastifyRequest, token: string): Promise<Principal> {
       if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the token is too large')
       if (!COMPACT_JWS.test(token)) throw invalidToken('the token is not a signed JWT')
       let claims: Record<string, unknown>
@@ -139,13 +158,10 @@ export default fp(
         throw invalidToken(describeVerifyError(error), error)
       }
       if (typeof claims.sub !== 'string' || claims.sub === '') throw invalidToken('the sub claim must be a non-empty string')
-      const principal = principalFromClaims(claims, claimSettings, token)
-      if (await revocations.isRevoked(principal.tokenId, principal.sub, principal.iat)) {
-        throw invalidToken('token revoked')
-      }
-      request.principal = principal
-      request.accessToken = token
-      seen.record(principal, request.log)
+      const principal = Object.freeze(principalFromClaims(claims, claimSettings, token))
+      const remaining = principal.exp * 1000 + CLOCK_TOLERANCE_MS - Date.now()
+      if (remaining > 0) verified.set(token, principal, { ttl: Math.min(remaining, VERIFIED_TTL_MS) })
+      return principal
     }
 
     fastify.decorate('authenticate', authenticate)
