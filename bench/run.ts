@@ -17,12 +17,14 @@
  *   --subs N          distinct subjects among them (default 100)
  *   --log-level L     the API's LOG_LEVEL (default warn)
  *   --only a,b        run only these scenarios (health, listing, get, search, me, me-10k, post, mix)
+ *   --no-pin          do not pin (by default, with taskset and 2+ cores, the server under test
+ *                     runs on core 1 and this process, the load generator, on core 0)
  *   --profile         run the API with --cpu-prof into bench/results/ and summarise the profile
  *   --skip-build      use the existing dist/ (no `npm run build`)
  *   --growth          listing, search and get-by-id (and deep cursor paging) per database size
  *   --sizes a,b       sizes for --growth (default 1000,10000,100000,1000000)
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -64,6 +66,7 @@ function parseOptions () {
         'log-level': { type: 'string' },
         only: { type: 'string' },
         profile: { type: 'boolean', default: false },
+        'no-pin': { type: 'boolean', default: false },
         'skip-build': { type: 'boolean', default: false },
         growth: { type: 'boolean', default: false },
         sizes: { type: 'string' },
@@ -166,6 +169,18 @@ function baseEnv (): NodeJS.ProcessEnv {
     if (value !== undefined) env[key] = value
   }
   return env
+}
+
+/**
+ * Left to the scheduler, the load generator and the server swap cores and req/s swings by a
+ * third between identical runs; pinned, repeated runs agree within a few percent.
+ */
+const PINNED = !args['no-pin'] && os.cpus().length >= 2 &&
+  spawnSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' }).status === 0
+
+/** The command line that runs node with these arguments on the server's core. */
+function serverCommand (argv: string[]): [string, string[]] {
+  return PINNED ? ['taskset', ['-c', '1', process.execPath, ...argv]] : [process.execPath, argv]
 }
 
 function startChild (name: string, command: string, argv: string[], env: NodeJS.ProcessEnv): Child {
@@ -336,7 +351,7 @@ async function startApi (issuer: TestIssuer, dbPath: string, label: string): Pro
   }
   // parent-watch stops the API if this process is killed before it can stop it.
   nodeArgs.push('--import', pathToFileURL(join(ROOT, 'bench', 'parent-watch.mjs')).href)
-  const child = startChild(`API (${label})`, process.execPath, [...nodeArgs, join(ROOT, 'dist', 'server.js')], {
+  const child = startChild(`API (${label})`, ...serverCommand([...nodeArgs, join(ROOT, 'dist', 'server.js')]), {
     ...baseEnv(),
     NODE_ENV: 'production',
     LOG_LEVEL: settings.logLevel,
@@ -372,7 +387,7 @@ async function stopApi (api: ApiProcess): Promise<number> {
 
 async function startBaseline (mode: 'listing' | 'jwt', env: Record<string, string>): Promise<{ child: Child; url: string }> {
   const port = await freePort()
-  const child = startChild(`baseline (${mode})`, process.execPath, [BASELINE_SCRIPT], {
+  const child = startChild(`baseline (${mode})`, ...serverCommand([BASELINE_SCRIPT]), {
     ...baseEnv(),
     NODE_ENV: 'production',
     BASELINE_MODE: mode,
@@ -784,7 +799,8 @@ async function standardRun (issuer: TestIssuer, building: Promise<void>): Promis
   const watch = [api.child, listingBase.child, jwtBase.child]
   process.stdout.write(
     `API pid ${api.child.pid} at ${api.url} (NODE_ENV=production, LOG_LEVEL=${settings.logLevel}, RSS ${api.readyRssMB.toFixed(1)} MB when ready); baselines at ${listingBase.url} and ${jwtBase.url}\n` +
-      `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per scenario; ${settings.rounds} alternating rounds against each baseline\n\n`
+      `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per scenario; ${settings.rounds} alternating rounds against each baseline\n` +
+      `${PINNED ? 'servers pinned to core 1, load generator to core 0 (taskset)' : 'not pinned to cores'}\n\n`
   )
 
   const rows: Row[] = []
@@ -876,6 +892,7 @@ async function standardRun (issuer: TestIssuer, building: Promise<void>): Promis
       durationSeconds: settings.duration,
       warmupSeconds: settings.warmup,
       rounds: settings.rounds,
+      pinned: PINNED,
       connections: settings.connections,
       pipelining: settings.pipelining,
       apiLogLevel: settings.logLevel,
