@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import type * as schema from '../db/schema.js'
+import { createGroupCommit, type GroupCommit } from '../db/group-commit.js'
 import { auditLog, products } from '../db/schema.js'
 import { titleKey, toProductJson } from '../lib/product-json.js'
 import type { AuditAction } from './audit-repository.js'
@@ -66,6 +67,8 @@ function listShape (query: ProductQuery): string {
 
 export class SqliteProductRepository implements ProductRepository {
   readonly #db: SqliteDb
+  // Single-product writes from concurrent requests share commits; bulk writes are one already.
+  readonly #write: GroupCommit
   readonly #byId
   readonly #exportBatch
   readonly #insertProduct
@@ -74,6 +77,7 @@ export class SqliteProductRepository implements ProductRepository {
 
   constructor (db: SqliteDb) {
     this.#db = db
+    this.#write = createGroupCommit((body) => db.transaction(body, { behavior: 'immediate' }))
     this.#byId = db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).prepare()
     this.#exportBatch = db
       .select(columns)
@@ -175,16 +179,16 @@ export class SqliteProductRepository implements ProductRepository {
   }
 
   async create (input: ProductInput, context: ChangeContext): Promise<Product> {
-    return this.#db.transaction(() => {
+    return this.#write(() => this.#db.transaction(() => {
       const now = new Date()
       const product = this.#insert(input, now)
       this.#audit('create', context, now, product.id, null, product)
       return product
-    }, { behavior: 'immediate' })
+    }, { behavior: 'immediate' }))
   }
 
   async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, ifVersion?: number): Promise<Product | null> {
-    return this.#db.transaction((tx) => {
+    return this.#write(() => this.#db.transaction((tx) => {
       const before = this.#current(id)
       if (!before) return null
       if (ifVersion !== undefined && before.version !== ifVersion) throw new VersionConflict(before)
@@ -202,18 +206,18 @@ export class SqliteProductRepository implements ProductRepository {
         .get()
       this.#audit('update', context, now, id, before, after)
       return after
-    }, { behavior: 'immediate' })
+    }, { behavior: 'immediate' }))
   }
 
   async delete (id: number, context: ChangeContext, ifVersion?: number): Promise<boolean> {
-    return this.#db.transaction((tx) => {
+    return this.#write(() => this.#db.transaction((tx) => {
       const before = this.#current(id)
       if (!before) return false
       if (ifVersion !== undefined && before.version !== ifVersion) throw new VersionConflict(before)
       tx.delete(products).where(eq(products.id, id)).run()
       this.#audit('delete', context, new Date(), id, before, null)
       return true
-    }, { behavior: 'immediate' })
+    }, { behavior: 'immediate' }))
   }
 
   async createMany (inputs: ProductInput[], context: ChangeContext): Promise<Product[]> {
