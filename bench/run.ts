@@ -339,9 +339,17 @@ interface ApiProcess {
   readyRssMB: number
 }
 
+/** The node flags `npm start` runs the server with, so that the benchmark measures the same. */
+function startScriptNodeFlags (): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  const match = /^node((?:\s+--\S+)*)\s+dist\/server\.js$/.exec(scripts.start ?? '')
+  if (!match) throw new Error(`package.json's start script is not "node [--flags] dist/server.js": ${scripts.start}`)
+  return match[1]!.trim().split(/\s+/).filter(Boolean)
+}
+
 async function startApi (issuer: TestIssuer, dbPath: string, label: string): Promise<ApiProcess> {
   const port = await freePort()
-  const nodeArgs: string[] = []
+  const nodeArgs: string[] = startScriptNodeFlags()
   let profileFile: string | null = null
   if (settings.profile) {
     mkdirSync(RESULTS, { recursive: true })

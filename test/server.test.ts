@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { startIssuer } from './helpers/app.js'
@@ -6,6 +8,19 @@ import { freePort, runTsSync, spawnTs, tempDir, waitForHttp, within } from './he
 // The real entry point, as `npm run dev` runs it: node --import tsx src/server.ts.
 const SERVER = 'src/server.ts'
 const PIZZA = { title: 'Yummy Pizza', price: '10.00', image: 'https://example.com/pizza.jpg' }
+
+t.test('server: npm start and the Dockerfile run node with the same flags, and this node accepts them', async (t) => {
+  const root = new URL('..', import.meta.url)
+  const { scripts } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }
+  const start = /^node((?:\s+--\S+)*)\s+dist\/server\.js$/.exec(scripts.start ?? '')
+  t.ok(start, `start script: ${scripts.start}`)
+  const flags = start?.[1]?.trim().split(/\s+/).filter(Boolean) ?? []
+  t.ok(flags.includes('--heap-growing-percent=50'), 'the heap budget that keeps peak RSS down (README, Performance)')
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))?.[1]
+  t.same(JSON.parse(cmd ?? '[]'), ['node', ...flags, 'dist/server.js'], 'the Dockerfile CMD')
+  const run = spawnSync(process.execPath, [...flags, '-e', 'process.exit(0)'], { encoding: 'utf8' })
+  t.equal(run.status, 0, `node ${flags.join(' ')} starts (${run.stderr.trim()})`)
+})
 
 t.test('server: an invalid PORT exits 1 with one line naming PORT', async (t) => {
   const result = runTsSync(SERVER, [], { PORT: 'abc', LOG_LEVEL: 'silent', DATABASE_URL: ':memory:' })
