@@ -35,9 +35,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 // Far above any Auth0 access token; stops oversized input before base64 or JSON parsing.
 const MAX_TOKEN_LENGTH = 8192
 const CLOCK_TOLERANCE_MS = 5000
-// Verified tokens remembered, as fast-jwt's own cache would: a key dropped from the JWKS stops
-// new tokens at once and remembered ones within this long.
-const VERIFIED_TOKENS = 10_000
+// Verified tokens remembered, as many as fast-jwt's own cache holds (`cache: true`): a key
+// dropped from the JWKS stops new tokens at once and remembered ones within VERIFIED_TTL_MS.
+const VERIFIED_TOKENS = 1_000
 const VERIFIED_TTL_MS = 600_000
 
 function describeVerifyError (error: unknown): string {
