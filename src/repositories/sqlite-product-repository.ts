@@ -67,7 +67,8 @@ function listShape (query: ProductQuery): string {
 
 export class SqliteProductRepository implements ProductRepository {
   readonly #db: SqliteDb
-  // Single-product writes from concurrent requests share commits; bulk writes are one already.
+  // Single-product writes from concurrent requests share commits, each a savepoint (a nested
+  // transaction) inside the batch's; bulk writes are one transaction already.
   readonly #write: GroupCommit
   readonly #byId
   readonly #exportBatch
@@ -184,7 +185,7 @@ export class SqliteProductRepository implements ProductRepository {
       const product = this.#insert(input, now)
       this.#audit('create', context, now, product.id, null, product)
       return product
-    }, { behavior: 'immediate' }))
+    }))
   }
 
   async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, ifVersion?: number): Promise<Product | null> {
@@ -206,7 +207,7 @@ export class SqliteProductRepository implements ProductRepository {
         .get()
       this.#audit('update', context, now, id, before, after)
       return after
-    }, { behavior: 'immediate' }))
+    }))
   }
 
   async delete (id: number, context: ChangeContext, ifVersion?: number): Promise<boolean> {
@@ -217,7 +218,7 @@ export class SqliteProductRepository implements ProductRepository {
       tx.delete(products).where(eq(products.id, id)).run()
       this.#audit('delete', context, new Date(), id, before, null)
       return true
-    }, { behavior: 'immediate' }))
+    }))
   }
 
   async createMany (inputs: ProductInput[], context: ChangeContext): Promise<Product[]> {
