@@ -12,19 +12,17 @@ export class SqliteRevocationRepository implements RevocationRepository {
   readonly #db: SqliteDb
   readonly #check
   readonly #dataVersion: () => unknown
-  readonly #recheckMs: number
   // Tokens found not revoked, valid while no revocation is written: by this connection (each
   // revoke clears it at once) or by another process on the same file (SQLite's data_version
-  // moves on any commit of theirs; it is read at most every #recheckMs).
+  // moves on any commit of theirs; it is read at most every CROSS_PROCESS_RECHECK_MS).
   readonly #notRevoked = new Set<string>()
   #seenVersion: unknown = null
   #checkedAt = Number.NEGATIVE_INFINITY
 
   /** `dataVersion` reads SQLite's PRAGMA data_version on the same connection. */
-  constructor (db: SqliteDb, dataVersion: () => unknown, recheckMs = CROSS_PROCESS_RECHECK_MS) {
+  constructor (db: SqliteDb, dataVersion: () => unknown) {
     this.#db = db
     this.#dataVersion = dataVersion
-    this.#recheckMs = recheckMs
     // Both primary-key lookups in one statement: no scan, whatever the table sizes.
     this.#check = db
       .select({
@@ -54,7 +52,7 @@ export class SqliteRevocationRepository implements RevocationRepository {
 
   async isRevoked (tokenId: string, sub: string, issuedAt: number | null): Promise<boolean> {
     const now = performance.now()
-    if (now - this.#checkedAt >= this.#recheckMs) {
+    if (now - this.#checkedAt >= CROSS_PROCESS_RECHECK_MS) {
       this.#checkedAt = now
       const version = this.#dataVersion()
       if (version !== this.#seenVersion) {
