@@ -339,7 +339,11 @@ interface ApiProcess {
   readyRssMB: number
 }
 
-/** The node flags `npm start` runs the server with, so that the benchmark measures the same. */
+/**
+ * The node flags `npm start` runs the server with. The API and the baselines all get them, so
+ * the ratios compare code, not V8 settings (without them a bare baseline lands by chance in a
+ * slow GC regime after its first burst; see README, Performance).
+ */
 function startScriptNodeFlags (): string[] {
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   const match = /^node((?:\s+--\S+)*)\s+dist\/server\.js$/.exec(scripts.start ?? '')
@@ -395,7 +399,7 @@ async function stopApi (api: ApiProcess): Promise<number> {
 
 async function startBaseline (mode: 'listing' | 'jwt', env: Record<string, string>): Promise<{ child: Child; url: string }> {
   const port = await freePort()
-  const child = startChild(`baseline (${mode})`, ...serverCommand([BASELINE_SCRIPT]), {
+  const child = startChild(`baseline (${mode})`, ...serverCommand([...startScriptNodeFlags(), BASELINE_SCRIPT]), {
     ...baseEnv(),
     NODE_ENV: 'production',
     BASELINE_MODE: mode,
