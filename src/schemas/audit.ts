@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { NullableString } from './common.js'
 import { Product } from './product.js'
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'bulk-create', 'bulk-delete'] as const
@@ -18,7 +19,7 @@ export const AuditEntry = Type.Object({
 
 export const AuditPage = Type.Object({
   items: Type.Array(AuditEntry),
-  nextCursor: Type.Union([Type.String(), Type.Null()])
+  nextCursor: NullableString()
 })
 
 const Paging = {

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { NullableString } from './common.js'
 
 // 1 to 50 characters once surrounding white space is trimmed (JS \s is the set trim() removes).
 const TITLE_PATTERN = '^\\s*\\S(?:[\\s\\S]{0,48}\\S)?\\s*$'
@@ -80,7 +81,7 @@ export const ProductListQuery = Type.Object(
 
 export const ProductList = Type.Object({
   items: Type.Array(Product),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last' })
+  nextCursor: NullableString({ description: 'Pass as cursor for the next page; null on the last' })
 })
 
 export type ProductCreateBody = Static<typeof ProductCreate>

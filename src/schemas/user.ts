@@ -1,12 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { NullableString } from './common.js'
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const Me = Type.Object({
   sub: Type.String(),
-  name: Nullable(Type.String()),
-  email: Nullable(Type.String()),
-  picture: Nullable(Type.String()),
+  name: NullableString(),
+  email: NullableString(),
+  picture: NullableString(),
   roles: Type.Array(Type.String(), { description: 'From the role claim, as authorization sees it' }),
   permissions: Type.Array(Type.String(), { description: 'From the permissions claim (Auth0 RBAC)' }),
   isAdmin: Type.Boolean()
@@ -19,16 +19,16 @@ export const LogoutBody = Type.Object(
 
 export const LogoutResult = Type.Object({
   revoked: Type.Literal(true),
-  logoutUrl: Type.Union([Type.String(), Type.Null()], {
+  logoutUrl: NullableString({
     description: "Auth0's session logout, for the client to open; null unless AUTH0_CLIENT_ID and AUTH0_LOGOUT_RETURN_TO are set"
   })
 })
 
 export const UserRecord = Type.Object({
   sub: Type.String(),
-  name: Nullable(Type.String()),
-  email: Nullable(Type.String()),
-  picture: Nullable(Type.String()),
+  name: NullableString(),
+  email: NullableString(),
+  picture: NullableString(),
   isAdmin: Type.Boolean({ description: 'As last seen in a token' }),
   firstSeenAt: Type.String({ format: 'date-time' }),
   lastSeenAt: Type.String({ format: 'date-time' })
@@ -46,7 +46,8 @@ export const UserListQuery = Type.Object(
 
 export const UserList = Type.Object({
   items: Type.Array(UserRecord),
-  nextCursor: Type.Union([Type.String(), Type.Null()])
+  nextCursor: NullableString()
 })
 
 export type UserRecordJson = Static<typeof UserRecord>
+export type MeBody = Static<typeof Me>
