@@ -16,6 +16,10 @@ function post (app: FastifyInstance, headers: Record<string, string> = {}, url =
   return app.inject({ method: 'POST', url, headers, payload: PRODUCT })
 }
 
+function decodePayload (token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
+}
+
 function now (): number {
   return Math.floor(Date.now() / 1000)
 }
@@ -156,6 +160,21 @@ t.test('auth: a token verified once stops working when it expires, remembered or
   t.equal((await me()).statusCode, 200, 'and again, from the verified-token cache')
   await sleep(1100)
   assertInvalidToken(t, await me(), 'the same token past exp + tolerance', /expired/)
+})
+
+t.test('auth: a remembered token lends nothing to a token that copies its signature', async (t) => {
+  const issuer = await startIssuer(t)
+  const app = await startApp(t, issuer)
+  const token = issuer.userToken(fresh({ sub: 'auth0|user-1' }))
+  const me = (value: string) => app.inject({ method: 'GET', url: '/me', headers: { authorization: value } })
+  t.equal((await me(`Bearer ${token}`)).statusCode, 200, 'the real token is verified and remembered')
+  const [header, , signature] = token.split('.')
+  const payload = base64url(JSON.stringify({ ...decodePayload(token), [issuer.roleClaim]: ['admin'] }))
+  const forged = `${header}.${payload}.${signature}`
+  assertInvalidToken(t, await me(`Bearer ${forged}`), 'same signature, admin role added to the payload')
+  assertInvalidToken(t, await me(`Bearer ${token.slice(1)}`), 'the real token less its first character')
+  t.equal((await me(`bearer ${token}`)).statusCode, 200, 'the real token under a lower-case scheme')
+  t.equal((await me(`Bearer ${token}`)).statusCode, 200, 'the real token still works')
 })
 
 t.test('auth: only RS256 signatures by the published key', async (t) => {

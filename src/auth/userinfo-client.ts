@@ -14,6 +14,8 @@ export interface UserInfoOptions {
 export interface UserInfoClient {
   /** The subject's profile from the issuer, or null when the issuer fails, is slow or refuses the token. */
   profile(sub: string, token: string): Promise<UserProfile | null>
+  /** What `profile` would answer from its cache alone; undefined when it would have to ask. */
+  cached(sub: string): { profile: UserProfile | null } | undefined
 }
 
 // After a timeout or 5xx the issuer is left alone this long per subject, so /me stays fast.
@@ -71,6 +73,7 @@ export function createUserInfoClient (options: UserInfoOptions): UserInfoClient 
   }
 
   return {
+    cached: (sub) => cache.get(sub),
     async profile (sub: string, token: string): Promise<UserProfile | null> {
       const cached = cache.get(sub)
       if (cached) return cached.profile

@@ -1,5 +1,5 @@
 import fastifyJwt from '@fastify/jwt'
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import { type IssuerSettings, issuerSettings } from '../config.js'
@@ -14,9 +14,9 @@ import { HttpProblem } from '../lib/problem.js'
 declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: 401 unless a valid bearer token is presented; sets request.principal. */
-    authenticate: onRequestAsyncHookHandler
+    authenticate: onRequestHookHandler
     /** onRequest hook: authenticate, then 403 unless the principal is an admin. */
-    requireAdmin: onRequestAsyncHookHandler
+    requireAdmin: onRequestHookHandler
     /** The issuer and audience tokens are checked against (the development issuer's when it runs). */
     issuer: IssuerSettings
     /** Whether the issuer's signing keys can be had, for the readiness probe. */
@@ -39,6 +39,19 @@ const CLOCK_TOLERANCE_MS = 5000
 // dropped from the JWKS stops new tokens at once and remembered ones within VERIFIED_TTL_MS.
 const VERIFIED_TOKENS = 1_000
 const VERIFIED_TTL_MS = 600_000
+// 32 base64url characters of signature: 192 bits, so two real tokens never share a slot by chance,
+// and a forged token that copies them only misses (the whole header must match).
+const LOOKUP_SUFFIX = 32
+
+interface Verified {
+  principal: Principal
+  /** The exact Authorization header the token came in. */
+  header: string
+  /** The bearer token itself, for calls made on the caller's behalf. */
+  token: string
+  /** The revocation generation this token was last found not revoked in; -1 before any check. */
+  notRevokedIn: number
+}
 
 function describeVerifyError (error: unknown): string {
   const { code, message } = error as { code?: string; message?: string }
@@ -92,7 +105,7 @@ export default fp(
         allowedAud: pinned.audience,
         requiredClaims: ['iss', 'sub', 'aud', 'exp'],
         clockTolerance: CLOCK_TOLERANCE_MS,
-        // The principals below are the cache: fast-jwt's would hash every token on every request.
+        // `verified` below is the cache: fast-jwt's would hash every token on every request.
         cache: false
       }
     })
@@ -111,9 +124,39 @@ export default fp(
       keyGenerator: (request) => `auth-failure:${request.ip}`
     })
 
-    async function authenticate (request: FastifyRequest): Promise<void> {
+    // Tokens verified lately, until the token expires or VERIFIED_TTL_MS passes. Each remembers
+    // the revocation generation it was last found not revoked in, so a repeat request skips the
+    // revocation lookup until a revocation is written. Hashing a whole token as a Map key costs
+    // about 1 µs (V8 hashes every character), so entries are found by the header's last
+    // characters (the signature's) and then must match the whole header exactly.
+    const verified = new LRUCache<string, Verified>({ max: VERIFIED_TOKENS, ttl: VERIFIED_TTL_MS })
+    const lookUp = (header: string): Verified | undefined => {
+      const entry = verified.get(header.slice(-LOOKUP_SUFFIX))
+      return entry?.header === header ? entry : undefined
+    }
+
+    // A callback hook with a synchronous path for a token seen before: most requests carry one,
+    // and an async hook would cost each of them promises and event-loop turns.
+    function authenticate (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+      const header = request.headers.authorization
+      const known = header === undefined ? undefined : lookUp(header)
+      if (known !== undefined && known.notRevokedIn === revocations.generation()) {
+        admit(request, known)
+        done()
+        return
+      }
+      authenticateSlowly(request, header, known).then(() => done(), done)
+    }
+
+    function admit (request: FastifyRequest, entry: Verified): void {
+      request.principal = entry.principal
+      request.accessToken = entry.token
+      seen.record(entry.principal, request.log)
+    }
+
+    async function authenticateSlowly (request: FastifyRequest, header: string | undefined, known: Verified | undefined): Promise<void> {
       try {
-        await verifyBearer(request)
+        admit(request, await checkBearer(request, header, known))
       } catch (error) {
         if (error instanceof HttpProblem && error.statusCode === 401) {
           const limit = await authFailures(request)
@@ -125,29 +168,25 @@ export default fp(
       }
     }
 
-    // The principal of each token verified lately, keyed by the exact token text, until the token
-    // expires or VERIFIED_TTL_MS passes; the revocation check still runs on every request.
-    const verified = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS, ttl: VERIFIED_TTL_MS })
-
-    async function verifyBearer (request: FastifyRequest): Promise<void> {
-      const header = request.headers.authorization
+    async function checkBearer (request: FastifyRequest, header: string | undefined, known: Verified | undefined): Promise<Verified> {
       if (header === undefined || header === '') throw missingToken()
+      const entry = known ?? await verifyHeader(request, header)
+      const generation = revocations.generation()
+      const { principal } = entry
+      if (await revocations.isRevoked(principal.tokenId, principal.sub, principal.iat)) {
+        throw invalidToken('token revoked')
+      }
+      entry.notRevokedIn = generation
+      return entry
+    }
+
+    async function verifyHeader (request: FastifyRequest, header: string): Promise<Verified> {
       const match = BEARER.exec(header)
       if (!match?.[1]) {
         if (/^bearer\b/i.test(header)) throw invalidToken('the Authorization header is not "Bearer <token>"')
         throw missingToken()
       }
       const token = match[1]
-      const principal = verified.get(token) ?? await verifyToken(request, token)
-      if (await revocations.isRevoked(principal.tokenId, principal.sub, principal.iat)) {
-        throw invalidToken('token revoked')
-      }
-      request.principal = principal
-      request.accessToken = token
-      seen.record(principal, request.log)
-    }
-
-    async function verifyToken (request: FastifyRequest, token: string): Promise<Principal> {
       if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the token is too large')
       if (!COMPACT_JWS.test(token)) throw invalidToken('the token is not a signed JWT')
       let claims: Record<string, unknown>
@@ -158,21 +197,20 @@ export default fp(
         throw invalidToken(describeVerifyError(error), error)
       }
       if (typeof claims.sub !== 'string' || claims.sub === '') throw invalidToken('the sub claim must be a non-empty string')
-      const principal = Object.freeze(principalFromClaims(claims, claimSettings, token))
-      const remaining = principal.exp * 1000 + CLOCK_TOLERANCE_MS - Date.now()
-      if (remaining > 0) verified.set(token, principal, { ttl: Math.min(remaining, VERIFIED_TTL_MS) })
-      return principal
+      const entry: Verified = { principal: Object.freeze(principalFromClaims(claims, claimSettings, token)), header, token, notRevokedIn: -1 }
+      const remaining = entry.principal.exp * 1000 + CLOCK_TOLERANCE_MS - Date.now()
+      if (remaining > 0) verified.set(header.slice(-LOOKUP_SUFFIX), entry, { ttl: Math.min(remaining, VERIFIED_TTL_MS) })
+      return entry
     }
 
     fastify.decorate('authenticate', authenticate)
-    fastify.decorate('requireAdmin', async function requireAdmin (request: FastifyRequest) {
-      await authenticate(request)
-      if (!request.principal?.isAdmin) {
-        throw insufficientScope(
-          `admin rights required: the ${config.AUTH0_ADMIN_ROLE} role or the ${ADMIN_PERMISSION} permission`,
-          ADMIN_PERMISSION
-        )
-      }
+    const notAdmin = `admin rights required: the ${config.AUTH0_ADMIN_ROLE} role or the ${ADMIN_PERMISSION} permission`
+    fastify.decorate('requireAdmin', function requireAdmin (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+      authenticate(request, reply, (error?: Error) => {
+        if (error) done(error)
+        else if (!request.principal?.isAdmin) done(insufficientScope(notAdmin, ADMIN_PERMISSION))
+        else done()
+      })
     })
   },
   { name: 'auth', dependencies: ['config', 'database', '@fastify/rate-limit'] }

@@ -18,6 +18,7 @@ export class SqliteRevocationRepository implements RevocationRepository {
   readonly #notRevoked = new Set<string>()
   #seenVersion: unknown = null
   #checkedAt = Number.NEGATIVE_INFINITY
+  #generation = 0
 
   /** `dataVersion` reads SQLite's PRAGMA data_version on the same connection. */
   constructor (db: SqliteDb, dataVersion: () => unknown) {
@@ -34,12 +35,12 @@ export class SqliteRevocationRepository implements RevocationRepository {
   }
 
   async revokeToken (tokenId: string, sub: string, expiresAt: Date): Promise<void> {
-    this.#notRevoked.clear()
+    this.#forget()
     this.#db.insert(revokedTokens).values({ tokenId, sub, expiresAt }).onConflictDoNothing().run()
   }
 
   async revokeSubject (sub: string, issuedAtOrBefore: number): Promise<void> {
-    this.#notRevoked.clear()
+    this.#forget()
     this.#db
       .insert(subjectRevocations)
       .values({ sub, revokedBefore: issuedAtOrBefore })
@@ -50,16 +51,26 @@ export class SqliteRevocationRepository implements RevocationRepository {
       .run()
   }
 
-  async isRevoked (tokenId: string, sub: string, issuedAt: number | null): Promise<boolean> {
+  generation (): number {
     const now = performance.now()
     if (now - this.#checkedAt >= CROSS_PROCESS_RECHECK_MS) {
       this.#checkedAt = now
       const version = this.#dataVersion()
       if (version !== this.#seenVersion) {
-        this.#notRevoked.clear()
         this.#seenVersion = version
+        this.#forget()
       }
     }
+    return this.#generation
+  }
+
+  #forget (): void {
+    this.#notRevoked.clear()
+    this.#generation++
+  }
+
+  async isRevoked (tokenId: string, sub: string, issuedAt: number | null): Promise<boolean> {
+    this.generation()
     const key = `${tokenId}\u0000${sub}\u0000${issuedAt ?? ''}`
     if (this.#notRevoked.has(key)) return false
     const { tokenRevoked, revokedBefore } = this.#check.get({ tokenId, sub }) ?? { tokenRevoked: 0, revokedBefore: null }

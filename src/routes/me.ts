@@ -2,9 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { auth0LogoutUrl } from '../config.js'
 import { createUserInfoClient } from '../auth/userinfo-client.js'
 import { problemResponses } from '../schemas/common.js'
-import { LogoutBody, LogoutResult, Me } from '../schemas/user.js'
+import type { Principal } from '../auth/principal.js'
+import type { UserProfile } from '../repositories/user-repository.js'
+import { LogoutBody, LogoutResult, Me, type MeBody } from '../schemas/user.js'
 
 const SIGNED_IN = { security: [{ bearerAuth: [] }] }
+
+function me (principal: Principal, profile: UserProfile | null): MeBody {
+  return {
+    sub: principal.sub,
+    name: profile?.name ?? null,
+    email: profile?.email ?? null,
+    picture: profile?.picture ?? null,
+    roles: principal.roles,
+    permissions: principal.permissions,
+    isAdmin: principal.isAdmin
+  }
+}
 
 const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { config, store } = fastify
@@ -24,18 +38,12 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       ...SIGNED_IN,
       response: { 200: Me, ...problemResponses(401) }
     }
-  }, async (request) => {
+  }, (request) => {
     const principal = request.principal!
-    const profile = await userinfo.profile(principal.sub, request.accessToken!)
-    return {
-      sub: principal.sub,
-      name: profile?.name ?? null,
-      email: profile?.email ?? null,
-      picture: profile?.picture ?? null,
-      roles: principal.roles,
-      permissions: principal.permissions,
-      isAdmin: principal.isAdmin
-    }
+    // Not async: a cached profile is answered without a promise on the way.
+    const cached = userinfo.cached(principal.sub)
+    if (cached) return me(principal, cached.profile)
+    return userinfo.profile(principal.sub, request.accessToken!).then((profile) => me(principal, profile))
   })
 
   fastify.post('/logout', {
