@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { type IncomingMessage, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
@@ -48,6 +48,19 @@ function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void
   )
 }
 
+/**
+ * Request ids: a caller's own when plain, else this process's random prefix and a counter.
+ * Unique across restarts like a UUID, at a fraction of its cost and length on every response.
+ */
+function requestIds (): (request: IncomingMessage) => string {
+  const prefix = randomBytes(6).toString('base64url')
+  let count = 0
+  return (request) => {
+    const given = request.headers['x-request-id']
+    return typeof given === 'string' && REQUEST_ID.test(given) ? given : `${prefix}-${(++count).toString(36)}`
+  }
+}
+
 /** Fastify's server options for this config; tests use the same ones as `npm start`. */
 export function serverOptions (config: Config): FastifyServerOptions {
   return {
@@ -57,10 +70,7 @@ export function serverOptions (config: Config): FastifyServerOptions {
     },
     // A caller's X-Request-Id is kept when it is short and plain, so traces can be joined up.
     requestIdHeader: false,
-    genReqId: (request: IncomingMessage) => {
-      const given = request.headers['x-request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
-    },
+    genReqId: requestIds(),
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,

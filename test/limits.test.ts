@@ -113,6 +113,23 @@ t.test('rate limits: reads per IP, writes per subject, failed authentications pe
   t.equal(goodFromAttackerIp.statusCode, 200, 'only failures count: a valid token from that IP still works')
 })
 
+t.test('request ids: a plain one from the caller is kept, others are generated and unique', async (t) => {
+  const issuer = await startIssuer(t)
+  const first = await startApp(t, issuer)
+  const second = await startApp(t, issuer)
+  const idOf = async (app: typeof first, given?: string) => {
+    const res = await app.inject({ method: 'GET', url: '/health', headers: given === undefined ? {} : { 'x-request-id': given } })
+    return String(res.headers['x-request-id'])
+  }
+  t.equal(await idOf(first, 'trace-42:a.b_c'), 'trace-42:a.b_c', 'a plain caller id is echoed')
+  const generated = [
+    await idOf(first), await idOf(first), await idOf(first, 'has space'), await idOf(first, 'x'.repeat(65)), await idOf(first, ''),
+    await idOf(second), await idOf(second)
+  ]
+  t.equal(new Set(generated).size, generated.length, `every generated id is distinct, within and across app instances: ${generated.join(' ')}`)
+  t.ok(generated.every((id) => /^[A-Za-z0-9_-]{8}-[0-9a-z]+$/.test(id)), 'generated ids are short and header-safe')
+})
+
 t.test('CORS for the configured origins', async (t) => {
   const issuer = await startIssuer(t)
   const app = await startApp(t, issuer, { CORS_ORIGINS: 'https://shop.example, https://admin.shop.example' })
