@@ -14,7 +14,7 @@ import { createAjv } from './lib/ajv.js'
 import { jsonDepth } from './lib/json-depth.js'
 import { HttpProblem, problemDocument } from './lib/problem.js'
 import { ProblemSchema } from './schemas/common.js'
-import { corsOptions, rateLimitOptions, securityHeaders } from './http-policy.js'
+import { assignWriteBudget, corsOptions, rateLimitOptions, securityHeaders, writeRateLimit } from './http-policy.js'
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
@@ -124,6 +124,8 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
 
   // No origins configured, no CORS: same-origin only, and no hook on every request.
   if (corsOrigins(config) !== false) await app.register(cors, corsOptions(config))
+  // Before the rate-limit plugin's own onRoute hook, which reads what this one sets.
+  app.addHook('onRoute', assignWriteBudget(writeRateLimit(config)))
   await app.register(rateLimit, rateLimitOptions(config))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))

@@ -1,19 +1,14 @@
 import type { FastifyCorsOptions } from '@fastify/cors'
-import type { RateLimitPluginOptions } from '@fastify/rate-limit'
+import type { RateLimitOptions, RateLimitPluginOptions } from '@fastify/rate-limit'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, RouteOptions } from 'fastify'
 import helmet from 'helmet'
 import { type Config, corsOrigins, issuerSettings } from './config.js'
 import { HttpProblem } from './lib/problem.js'
-import { SnapshotLocalStore } from './lib/rate-limit-store.js'
+import { SharedLocalStore } from './lib/rate-limit-store.js'
 
-const EXEMPT = new Set(['/health', '/ready'])
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const RATE_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']
-
-function isWrite (request: FastifyRequest): boolean {
-  return WRITE_METHODS.has(request.method)
-}
 
 export function rateLimitExceeded (after: string, retryAfterSeconds?: number): HttpProblem {
   return new HttpProblem(429, `Too many requests; retry in ${after}.`, {
@@ -22,9 +17,11 @@ export function rateLimitExceeded (after: string, retryAfterSeconds?: number): H
 }
 
 /**
- * Two of the three budgets: reads per client IP and writes per token subject. Checked in
- * preHandler, after authentication, so a write is counted against who made it. The third,
- * failed authentications per IP, is kept by the auth plugin.
+ * The read budget, per client IP, for every route; `writeRateLimit` replaces it on write
+ * routes and the probes opt out. Checked in preHandler, after authentication, so a write is
+ * counted against who made it. The budgets are plain numbers and the read key is the
+ * plugin's own (IPv6 by /64): functions there would cost every request an await each.
+ * The third budget, failed authentications per IP, is kept by the auth plugin.
  */
 export function rateLimitOptions (config: Config): RateLimitPluginOptions {
   return {
@@ -32,11 +29,27 @@ export function rateLimitOptions (config: Config): RateLimitPluginOptions {
     hook: 'preHandler',
     timeWindow: 60_000,
     enableDraftSpec: true,
-    store: SnapshotLocalStore as unknown as RateLimitPluginOptions['store'],
-    max: (request) => (isWrite(request) ? config.RATE_LIMIT_WRITES : config.RATE_LIMIT_READS),
-    keyGenerator: (request) => (isWrite(request) ? `write:${request.principal?.sub ?? request.ip}` : `read:${request.ip}`),
-    allowList: (request) => EXEMPT.has(request.routeOptions.url ?? ''),
+    store: SharedLocalStore as unknown as RateLimitPluginOptions['store'],
+    max: config.RATE_LIMIT_READS,
     errorResponseBuilder: (_request, context) => rateLimitExceeded(context.after)
+  }
+}
+
+/** The write budget, per token subject (per IP for a request that has none). */
+export function writeRateLimit (config: Config): RateLimitOptions {
+  return {
+    max: config.RATE_LIMIT_WRITES,
+    keyGenerator: (request: FastifyRequest) => `write:${request.principal?.sub ?? request.ip}`
+  }
+}
+
+/** Gives every write route the write budget, unless the route sets its own. */
+export function assignWriteBudget (budget: RateLimitOptions): (route: RouteOptions) => void {
+  return (route) => {
+    if (route.config?.rateLimit !== undefined) return
+    if ([route.method].flat().some((method) => WRITE_METHODS.has(method))) {
+      route.config = { ...route.config, rateLimit: budget }
+    }
   }
 }
 

@@ -91,11 +91,17 @@ t.test('rate limits: reads per IP, writes per subject, failed authentications pe
   }
 
   const alice = bearer(issuer.adminToken({ sub: 'auth0|alice' }))
-  for (let i = 0; i < 3; i++) {
-    t.equal((await app.inject({ method: 'POST', url: '/products', headers: alice, payload: PRODUCT, remoteAddress: '10.0.0.1' })).statusCode, 201)
-  }
+  const created = await app.inject({ method: 'POST', url: '/products', headers: alice, payload: PRODUCT, remoteAddress: '10.0.0.1' })
+  t.equal(created.statusCode, 201)
+  const id = (created.json() as { id: number }).id
+  t.equal((await app.inject({ method: 'PATCH', url: `/products/${id}`, headers: alice, payload: { price: '2.00' }, remoteAddress: '10.0.0.1' })).statusCode, 200)
+  t.equal((await app.inject({ method: 'DELETE', url: `/products/${id}`, headers: alice, remoteAddress: '10.0.0.1' })).statusCode, 204)
   const aliceLimited = await app.inject({ method: 'POST', url: '/products', headers: alice, payload: PRODUCT, remoteAddress: '10.0.0.2' })
-  t.equal(aliceLimited.statusCode, 429, 'the write budget follows the subject, not the IP')
+  t.equal(aliceLimited.statusCode, 429, 'the write budget is one across write routes, and follows the subject, not the IP')
+  t.equal(aliceLimited.headers['ratelimit-limit'], '3', 'a write shows the write budget')
+  const aliceReads = await app.inject({ method: 'GET', url: '/products', headers: alice, remoteAddress: '10.0.0.2' })
+  t.equal(aliceReads.statusCode, 200, 'reads are not charged to the write budget')
+  t.equal(aliceReads.headers['ratelimit-limit'], '5', 'a read shows the read budget')
   t.ok(aliceLimited.headers['retry-after'])
   const bob = await app.inject({ method: 'POST', url: '/products', headers: bearer(issuer.adminToken({ sub: 'auth0|bob' })), payload: PRODUCT, remoteAddress: '10.0.0.1' })
   t.equal(bob.statusCode, 201, 'another subject on the same IP has its own budget')

@@ -12,8 +12,12 @@ const Readiness = Type.Object({
   })
 })
 
+// Probes are exempt from the rate limit: an orchestrator polling them must never be refused.
+const UNLIMITED = { rateLimit: false as const }
+
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/health', {
+    config: UNLIMITED,
     schema: {
       tags: ['health'],
       summary: 'Liveness: 200 while the process is up',
@@ -22,6 +26,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async () => ({ status: 'ok' }))
 
   fastify.get('/ready', {
+    config: UNLIMITED,
     schema: {
       tags: ['health'],
       summary: "Readiness: 200 when the database answers and the issuer's signing keys can be had, 503 otherwise",
