@@ -29,6 +29,8 @@ export interface KeyResolver {
    * the issuer fails but keys are cached, 'unavailable' when it fails and none are.
    */
   status(): Promise<'ok' | 'stale' | 'unavailable'>
+  /** Lists the published kids and fetches their keys; rejects when the issuer cannot be reached. */
+  warmUp(): Promise<void>
   close(): Promise<void>
 }
 
@@ -107,6 +109,17 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
     return pem
   }
 
+  // One fetch and PEM conversion per kid, however many requests wait for it.
+  const fetching = new Map<string, Promise<string>>()
+  function keyFor (kid: string): Promise<string> {
+    let pending = fetching.get(kid)
+    if (!pending) {
+      pending = fetchKey(kid).finally(() => fetching.delete(kid))
+      fetching.set(kid, pending)
+    }
+    return pending
+  }
+
   function refreshInBackground (kid: string): void {
     if (refreshing.has(kid)) return
     refreshing.add(kid)
@@ -143,7 +156,7 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
         if (!publishedKids.has(kid)) throw invalidToken('the signing key is not known')
       }
       try {
-        return await fetchKey(kid)
+        return await keyFor(kid)
       } catch (error) {
         throw invalidToken('the signing key is not known', error)
       }
@@ -157,6 +170,17 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
       } catch {
         return keys.size > 0 ? 'stale' : 'unavailable'
       }
+    },
+
+    async warmUp () {
+      try {
+        await listOnce(true)
+      } catch (error) {
+        // A failed look at startup must not spend the cooldown: the first request may look again.
+        lastListing = Number.NEGATIVE_INFINITY
+        throw error
+      }
+      await Promise.all([...publishedKids].slice(0, maxKeys).map((kid) => keyFor(kid)))
     },
 
     async close () {

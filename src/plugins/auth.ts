@@ -93,6 +93,13 @@ export default fp(
       cooldownMs: config.JWKS_COOLDOWN_SECONDS * 1000
     })
     fastify.addHook('onClose', () => keys.close())
+    // The keys are in hand before the first request: a burst at startup would otherwise queue
+    // behind one JWKS fetch, and that many requests alive at once slow the process for good
+    // (see the README's Performance section). An issuer that cannot be reached does not stop
+    // the boot: keys are then fetched on demand, and /ready says so.
+    await keys.warmUp().catch((error: unknown) => {
+      fastify.log.warn({ err: error, issuer: pinned.issuer }, 'the issuer\'s signing keys could not be fetched at startup; they will be fetched on demand')
+    })
     fastify.decorate('signingKeysStatus', () => keys.status())
 
     await fastify.register(fastifyJwt, {
