@@ -136,6 +136,14 @@ t.test('admin user listing: admins only, most recently seen first, paged', async
   t.equal(bad.statusCode, 400)
 })
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/** The same token with the lowest padding bit of its signature's last character flipped. */
+function respell (token: string): string {
+  const last = BASE64URL.indexOf(token.slice(-1))
+  return `${token.slice(0, -1)}${BASE64URL[last ^ 1]}`
+}
+
 t.test('POST /logout revokes the presented token, on every protected route and across restarts', async (t) => {
   const issuer = await startIssuer(t)
   const env = { DATABASE_URL: tempDatabase(t), AUTH0_CLIENT_ID: 'abcDEF123', AUTH0_LOGOUT_RETURN_TO: 'https://shop.example/bye?x=1&y=2' }
@@ -173,6 +181,14 @@ t.test('POST /logout revokes the presented token, on every protected route and a
   }
   const stillFine = await app.inject({ method: 'GET', url: '/me', headers: bearer(other) })
   t.equal(stillFine.statusCode, 200, 'another token of the same user still works')
+  // The signature's last base64url character carries padding bits that decoders ignore: the
+  // same signed token, spelled differently, still verifies, and must still be revoked.
+  const respelledOther = await app.inject({ method: 'GET', url: '/me', headers: bearer(respell(other)) })
+  t.equal(respelledOther.statusCode, 200, 'another spelling of a valid token verifies')
+  for (const [name, token] of [['jti', withJti], ['hash', withoutJti]] as const) {
+    const res = await app.inject({ method: 'GET', url: '/me', headers: bearer(respell(token)) })
+    t.equal(res.statusCode, 401, `a token revoked by ${name}, spelled differently, is still refused`)
+  }
   await app.close()
 
   const restarted = await startApp(t, issuer, env)

@@ -39,6 +39,17 @@ export function principalFromClaims (claims: Record<string, unknown>, settings: 
     iat: typeof claims.iat === 'number' ? claims.iat : null,
     tokenId: typeof claims.jti === 'string' && claims.jti !== ''
       ? `jti:${claims.jti}`
-      : `sha256:${createHash('sha256').update(token).digest('base64url')}`
+      : `sha256:${createHash('sha256').update(canonical(token)).digest('base64url')}`
   }
+}
+
+/**
+ * The token with its signature in canonical base64url. The signature's last character carries
+ * a few padding bits that decoders ignore, so one signed token has several spellings that all
+ * verify; a revocation by hash must catch every one of them. An issuer's own spelling is
+ * already canonical, so its hash is unchanged.
+ */
+function canonical (token: string): string {
+  const dot = token.lastIndexOf('.')
+  return `${token.slice(0, dot + 1)}${Buffer.from(token.slice(dot + 1), 'base64url').toString('base64url')}`
 }
