@@ -410,6 +410,15 @@ t.test('auth: JWKS fetches', async (t) => {
     downIssuer.mode = { kind: 'up' }
     t.equal((await late.inject({ method: 'GET', url: '/me', headers: bearer(downIssuer.userToken(fresh())) })).statusCode, 200,
       'once the issuer is back, the keys are fetched on demand')
+
+    // An issuer that accepts connections and never answers, with a JWKS timeout longer than
+    // Fastify's 10 s plugin timeout: the startup fetch is given up on, the boot goes on.
+    const silentIssuer = await startIssuer(t)
+    silentIssuer.mode = { kind: 'slow', delayMs: 60_000 }
+    const bootStarted = Date.now()
+    await startApp(t, silentIssuer, { JWKS_TIMEOUT_MS: '12000' })
+    const bootMs = Date.now() - bootStarted
+    t.ok(bootMs < 8000, `a silent issuer delays the boot by the warm-up budget only (${bootMs} ms)`)
   })
 
   t.test('(c) rotation: a new key is picked up once the cooldown has passed', async (t) => {

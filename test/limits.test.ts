@@ -117,6 +117,16 @@ t.test('rate limits: reads per IP, writes per subject, failed authentications pe
   t.ok(Number(blocked.headers['retry-after']) > 0)
   const goodFromAttackerIp = await app.inject({ method: 'GET', url: '/me', headers: bearer(issuer.userToken()), remoteAddress: attacker })
   t.equal(goodFromAttackerIp.statusCode, 200, 'only failures count: a valid token from that IP still works')
+
+  // An IPv6 client counts by its /64: rotating addresses within it does not buy more guesses.
+  for (let i = 1; i <= 3; i++) {
+    const res = await app.inject({ method: 'GET', url: '/me', headers: bearer('a.b.c'), remoteAddress: `2001:db8:6:6::${i}` })
+    t.equal(res.statusCode, 401)
+  }
+  const rotated = await app.inject({ method: 'GET', url: '/me', headers: bearer('a.b.c'), remoteAddress: '2001:db8:6:6::ffff' })
+  t.equal(rotated.statusCode, 429, 'the fourth failure from another address of the same /64')
+  const otherNetwork = await app.inject({ method: 'GET', url: '/me', headers: bearer('a.b.c'), remoteAddress: '2001:db8:6:7::1' })
+  t.equal(otherNetwork.statusCode, 401, 'another /64 has its own budget')
 })
 
 t.test('request ids: a plain one from the caller is kept, others are generated and unique', async (t) => {

@@ -1,11 +1,12 @@
 import fastifyJwt from '@fastify/jwt'
+import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import { type IssuerSettings, issuerSettings } from '../config.js'
 import { insufficientScope, invalidToken, missingToken } from '../auth/auth-errors.js'
 import { startDevIssuer } from '../auth/dev-issuer.js'
-import { createKeyResolver } from '../auth/key-resolver.js'
+import { createKeyResolver, type KeyResolver } from '../auth/key-resolver.js'
 import { createSeenRecorder } from '../auth/seen-recorder.js'
 import { ADMIN_PERMISSION, type Principal, principalFromClaims } from '../auth/principal.js'
 import { rateLimitExceeded } from '../http-policy.js'
@@ -36,6 +37,8 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i
 // Far above any Auth0 access token; stops oversized input before base64 or JSON parsing.
 const MAX_TOKEN_LENGTH = 8192
 const CLOCK_TOLERANCE_MS = 5000
+// Half of Fastify's default plugin timeout (10 s), which the startup key fetch must not reach.
+const WARM_UP_BUDGET_MS = 5000
 // Verified tokens remembered, as many as fast-jwt's own cache holds (`cache: true`): a key
 // dropped from the JWKS stops new tokens at once and remembered ones within VERIFIED_TTL_MS.
 const VERIFIED_TOKENS = 1_000
@@ -66,6 +69,25 @@ function tokenOf (header: string): string {
   }
   if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the token is too large')
   throw invalidToken('the token is not a signed JWT')
+}
+
+/**
+ * The startup fetch of the signing keys, given up on (not cancelled) after `budgetMs`: a listing
+ * and a key fetch each have the JWKS timeout, and together they must stay well inside
+ * Fastify's 10 s plugin timeout, or a slow issuer would stop the boot.
+ */
+async function warmUpWithin (keys: KeyResolver, budgetMs: number): Promise<void> {
+  const warming = keys.warmUp()
+  warming.catch(() => {})
+  let timer: NodeJS.Timeout | undefined
+  const giveUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${budgetMs} ms`)), budgetMs)
+  })
+  try {
+    await Promise.race([warming, giveUp])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function describeVerifyError (error: unknown): string {
@@ -112,7 +134,7 @@ export default fp(
     // behind one JWKS fetch, and that many requests alive at once slow the process for good
     // (see the README's Performance section). An issuer that cannot be reached does not stop
     // the boot: keys are then fetched on demand, and /ready says so.
-    await keys.warmUp().catch((error: unknown) => {
+    await warmUpWithin(keys, WARM_UP_BUDGET_MS).catch((error: unknown) => {
       fastify.log.warn({ err: error, issuer: pinned.issuer }, 'the issuer\'s signing keys could not be fetched at startup; they will be fetched on demand')
     })
     fastify.decorate('signingKeysStatus', () => keys.status())
@@ -143,7 +165,9 @@ export default fp(
     const authFailures = fastify.createRateLimit({
       max: config.RATE_LIMIT_AUTH_FAILURES,
       timeWindow: 60_000,
-      keyGenerator: (request) => `auth-failure:${request.ip}`
+      // The plugin's own IP key (an IPv6 client counts by /64), so that rotating addresses
+      // within one network neither dodges this budget nor floods the shared counters.
+      keyGenerator: (request) => `auth-failure:${normalizeIP(request.ip)}`
     })
 
     // Tokens verified lately, until the token expires or VERIFIED_TTL_MS passes. Each remembers
