@@ -180,7 +180,8 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
         lastListing = Number.NEGATIVE_INFINITY
         throw error
       }
-      await Promise.all([...publishedKids].slice(0, maxKeys).map((kid) => keyFor(kid)))
+      // A published key that is not an RSA signing key is simply never used; it is no failure.
+      await Promise.allSettled([...publishedKids].slice(0, maxKeys).map((kid) => keyFor(kid)))
     },
 
     async close () {
