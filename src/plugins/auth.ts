@@ -176,8 +176,9 @@ export default fp(
     // about 1 µs (V8 hashes every character), so entries are found by the header's last
     // characters (the signature's) and then must match the whole header exactly.
     const verified = new LRUCache<string, Verified>({ max: VERIFIED_TOKENS, ttl: VERIFIED_TTL_MS })
+    const slotOf = (header: string): string => header.slice(-LOOKUP_SUFFIX)
     const lookUp = (header: string): Verified | undefined => {
-      const entry = verified.get(header.slice(-LOOKUP_SUFFIX))
+      const entry = verified.get(slotOf(header))
       return entry?.header === header ? entry : undefined
     }
 
@@ -238,7 +239,7 @@ export default fp(
       if (typeof claims.sub !== 'string' || claims.sub === '') throw invalidToken('the sub claim must be a non-empty string')
       const entry: Verified = { principal: Object.freeze(principalFromClaims(claims, claimSettings, token)), header, token, notRevokedIn: -1 }
       const remaining = entry.principal.exp * 1000 + CLOCK_TOLERANCE_MS - Date.now()
-      if (remaining > 0) verified.set(header.slice(-LOOKUP_SUFFIX), entry, { ttl: Math.min(remaining, VERIFIED_TTL_MS) })
+      if (remaining > 0) verified.set(slotOf(header), entry, { ttl: Math.min(remaining, VERIFIED_TTL_MS) })
       return entry
     }
 
