@@ -50,8 +50,8 @@ export function seedDatabase (path: string, count: number): SeedResult {
   const started = performance.now()
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix)
   const store = openSqliteStore(path)
-  // close() is async in the Store interface, but closes synchronously for SQLite.
-  void store.close()
+  // Closes synchronously for SQLite; the promise only fits the Store interface.
+  store.close().catch(() => {})
 
   const db = new Database(path)
   try {

@@ -56,7 +56,7 @@ export interface IssuerSettings {
  * Validates the environment against EnvSchema and the rules that span several variables.
  * Throws a ConfigError whose message is one line naming the offending variable.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const known: Record<string, string> = {}
   for (const key of Object.keys(EnvSchema.properties)) {
     const value = env[key]
@@ -82,12 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config
 }
 
-function describe(message: string): string {
+function describe (message: string): string {
   const text = message.replace(/^Expected union value$/, 'not one of the allowed values')
   return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
-function checkIssuer(config: Config): void {
+function checkIssuer (config: Config): void {
   if (config.AUTH0_DOMAIN && config.AUTH0_ISSUER_BASE_URL) {
     throw new ConfigError('Invalid environment variable AUTH0_ISSUER_BASE_URL: set either AUTH0_DOMAIN or AUTH0_ISSUER_BASE_URL, not both')
   }
@@ -118,7 +118,7 @@ function checkIssuer(config: Config): void {
 }
 
 /** The configured issuer, normalised with the trailing slash Auth0 puts in `iss`; null means none. */
-export function issuerSettings(config: Config): IssuerSettings | null {
+export function issuerSettings (config: Config): IssuerSettings | null {
   const base = config.AUTH0_ISSUER_BASE_URL ?? (config.AUTH0_DOMAIN ? `https://${config.AUTH0_DOMAIN}/` : undefined)
   if (!base || !config.AUTH0_AUDIENCE) return null
   const url = new URL(base)
@@ -127,7 +127,7 @@ export function issuerSettings(config: Config): IssuerSettings | null {
 }
 
 /** `file:./data/store.db` -> `./data/store.db`; `:memory:` stays as it is. */
-export function databasePath(config: Config): string {
+export function databasePath (config: Config): string {
   return config.DATABASE_URL === ':memory:' ? ':memory:' : config.DATABASE_URL.slice('file:'.length)
 }
 

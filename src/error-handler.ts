@@ -3,7 +3,6 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type FieldError, HttpProblem, problemDocument } from './lib/problem.js'
 import { PROBLEM_CONTENT_TYPE } from './schemas/common.js'
 
-
 // Ajv's own wording, less its type-level noise, with the field named by path.
 export function fieldErrors (context: string, issues: ErrorObject[]): FieldError[] {
   const seen = new Set<string>()

@@ -11,7 +11,6 @@ import type { ProductJson } from '../src/lib/product-json.js'
  * SQLite, tokens from a local issuer.
  */
 
-
 interface AuditJson {
   id: number
   at: string
@@ -206,7 +205,7 @@ t.test('listing: every sort pages through all products once, in order, with ties
 
   // Creating and deleting other products between pages: the products that existed for the
   // whole walk are each seen exactly once, whatever the sort.
-  let live = new Set(await allIds(app))
+  const live = new Set(await allIds(app))
   let counter = 0
   for (const sort of SORTS) {
     const doomed = [...live].filter((_, i) => i % 16 === 5).slice(0, 20)
@@ -797,7 +796,7 @@ t.test('audit trail', async (t) => {
   const items = history.json().items as AuditJson[]
   t.same(items.map((e) => e.action), ['delete', 'update', 'update', 'create'], 'newest first')
   t.same(items.map((e) => e.requestId), ['my-req-4', 'my-req-3', 'my-req-2', 'my-req-1'])
-  t.ok(items.every((e, i) => i === 0 || (items[i - 1] as AuditJson).id > e.id && Date.parse((items[i - 1] as AuditJson).at) >= Date.parse(e.at)), 'ids and times descend')
+  t.ok(items.every((e, i) => i === 0 || ((items[i - 1] as AuditJson).id > e.id && Date.parse((items[i - 1] as AuditJson).at) >= Date.parse(e.at))), 'ids and times descend')
   t.match(items[0], { actor, action: 'delete', productId: created.id, after: null, before: { price: '30.10', title: 'Audited 2' } })
   const pagedHistory = await app.inject({ method: 'GET', url: `/products/${created.id}/history?limit=3`, headers: admin })
   t.equal(pagedHistory.json().items.length, 3)

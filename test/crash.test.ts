@@ -65,6 +65,7 @@ t.test('SIGKILL in the middle of a stream of admin writes: every acknowledged wr
   const refusedBeforeKill: string[] = []
 
   const writer = async (w: number) => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- set by the killer, across awaits
     for (let i = 0; i < MAX_WRITES_PER_WRITER && !killed; i++) {
       const title = `w${w}-${i}`
       const price = priceOf((w * 100_003 + i * 7919) % 10_000_000)
@@ -236,6 +237,7 @@ t.test('SIGTERM under load: exit 0 within 10 s; requests in flight finish with 2
   const deadline = performance.now() + 20_000
   const loop = async (n: number) => {
     for (let i = 0; performance.now() < deadline; i++) {
+      // eslint-disable-next-line no-unmodified-loop-condition -- cleared by another loop, across awaits
       while (holding) await sleep(1)
       const outcome = await request((n + i) % 2 === 0 ? 'GET' : 'POST')
       if (outcome.afterSignal && (outcome.error !== undefined || server.proc.hasExited())) return

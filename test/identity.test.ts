@@ -73,7 +73,7 @@ t.test('user records: created on first use, lastSeenAt written at most once a mi
   t.equal(none.statusCode, 404, 'unknown subject')
 
   const carol = issuer.userToken({ sub: 'auth0|carol' })
-  await app.inject({ method: 'GET', url: '/products' , headers: bearer(carol) })
+  await app.inject({ method: 'GET', url: '/products', headers: bearer(carol) })
   const stillNone = await app.inject({ method: 'GET', url: '/admin/users/auth0%7Ccarol', headers: admin })
   t.equal(stillNone.statusCode, 404, 'a public route does not look at tokens')
 

@@ -23,7 +23,7 @@ export interface SqliteStore extends Store {
  * Opens (creating if needed) the SQLite database at `path`, applies the committed
  * migrations and returns the repositories over it.
  */
-export function openSqliteStore(path: string): SqliteStore {
+export function openSqliteStore (path: string): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new Database(path)
   try {

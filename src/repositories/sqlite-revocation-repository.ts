@@ -1,4 +1,4 @@
-import { eq, lt, sql } from 'drizzle-orm'
+import { lt, sql } from 'drizzle-orm'
 import { revokedTokens, subjectRevocations } from '../db/schema.js'
 import type { RevocationRepository } from './revocation-repository.js'
 import type { SqliteDb } from './sqlite-product-repository.js'

@@ -1,7 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { NullableString } from './common.js'
 
-
 export const Me = Type.Object({
   sub: Type.String(),
   name: NullableString(),
