@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
-import { type Config, corsOrigins } from './config.js'
+import { type Config, corsOrigins, trustProxy } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { createAjv } from './lib/ajv.js'
 import { jsonDepth } from './lib/json-depth.js'
@@ -74,6 +74,8 @@ export function serverOptions (config: Config): FastifyServerOptions {
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // Behind a load balancer, the client's address (for the per-IP budgets) comes from X-Forwarded-For.
+    trustProxy: trustProxy(config),
     // Fastify's two lines per request give way to the one onResponse line below.
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler,

@@ -14,7 +14,14 @@ export const EnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' }
   ),
-  DATABASE_URL: Type.String({ pattern: '^(file:.+|:memory:)$', default: 'file:./data/store.db' }),
+  // file:<path> or :memory: for the embedded SQLite; postgres://user@host:5432/db for PostgreSQL.
+  DATABASE_URL: Type.String({ pattern: '^(file:.+|:memory:|postgres(ql)?://.+)$', default: 'file:./data/store.db' }),
+  // Shared rate budgets across replicas; without it, budgets are counted per process.
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+' })),
+  // Enables GET /metrics (Prometheus text), answered only to `Authorization: Bearer <METRICS_TOKEN>`.
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
+  // Behind a load balancer: true, a hop count, or comma-separated addresses/CIDRs to trust X-Forwarded-For from.
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   AUTH0_DOMAIN: Type.Optional(
     Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$' })
   ),
@@ -74,12 +81,21 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const firstError = Value.Errors(EnvSchema, candidate).First()
   if (firstError) {
     const variable = firstError.path.replace(/^\//, '').split('/')[0] ?? ''
-    const shown = variable && known[variable] !== undefined ? ` (got ${JSON.stringify(known[variable])})` : ''
+    const shown = variable && known[variable] !== undefined ? ` (got ${JSON.stringify(withoutCredentials(known[variable]))})` : ''
     throw new ConfigError(`Invalid environment variable ${variable}: ${describe(firstError.message)}${shown}`)
   }
   const config = candidate as Config
   checkIssuer(config)
+  checkUrls(config)
   return config
+}
+
+/** A URL's password (and a lone user-info secret) replaced, so it can be shown in an error or a log. */
+export function withoutCredentials (text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_match, scheme: string, userInfo: string) => {
+    const user = userInfo.includes(':') ? userInfo.slice(0, userInfo.indexOf(':')) : userInfo
+    return `${scheme}${user ? `${user}:***` : '***'}@`
+  })
 }
 
 function describe (message: string): string {
@@ -126,9 +142,44 @@ export function issuerSettings (config: Config): IssuerSettings | null {
   return { issuer, audience: config.AUTH0_AUDIENCE }
 }
 
+function checkUrls (config: Config): void {
+  if (/^postgres(ql)?:/.test(config.DATABASE_URL)) {
+    const url = URL.canParse(config.DATABASE_URL) ? new URL(config.DATABASE_URL) : null
+    if (!url || !url.hostname || url.pathname.length < 2) {
+      throw new ConfigError('Invalid environment variable DATABASE_URL: expected postgres://user[:password]@host[:port]/database')
+    }
+  }
+  if (config.REDIS_URL !== undefined) {
+    const url = URL.canParse(config.REDIS_URL) ? new URL(config.REDIS_URL) : null
+    if (!url || !url.hostname) throw new ConfigError('Invalid environment variable REDIS_URL: expected redis://[user:password@]host[:port][/db]')
+  }
+}
+
+/** Which database DATABASE_URL names: an embedded SQLite file (or memory), or a PostgreSQL server. */
+export type DatabaseTarget = { kind: 'sqlite', path: string } | { kind: 'postgres', url: string }
+
+export function databaseTarget (config: Config): DatabaseTarget {
+  const url = config.DATABASE_URL
+  if (url === ':memory:') return { kind: 'sqlite', path: ':memory:' }
+  if (url.startsWith('file:')) return { kind: 'sqlite', path: url.slice('file:'.length) }
+  return { kind: 'postgres', url }
+}
+
 /** `file:./data/store.db` -> `./data/store.db`; `:memory:` stays as it is. */
 export function databasePath (config: Config): string {
   return config.DATABASE_URL === ':memory:' ? ':memory:' : config.DATABASE_URL.slice('file:'.length)
+}
+
+/** TRUST_PROXY as Fastify's trustProxy takes it. */
+export function trustProxy (config: Config): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const value = config.TRUST_PROXY?.trim()
+  if (value === undefined || value === '' || value === 'false') return false
+  if (value === 'true') return true
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
+  return value.split(',').map((part) => part.trim()).filter(Boolean)
 }
 
 /**

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, databasePath, issuerSettings, loadConfig } from '../src/config.js'
+import { ConfigError, databasePath, databaseTarget, issuerSettings, loadConfig, trustProxy, withoutCredentials } from '../src/config.js'
 
 const AUDIENCE = 'https://store-api.test/'
 
@@ -92,6 +92,11 @@ t.test('each bad value is a one-line ConfigError naming its variable', async (t)
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'file:' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://user:pw@host' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://user@host/db' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://' }, 'REDIS_URL'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     [{ AUTH0_DOMAIN: 'not a domain', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_DOMAIN'],
     [{ AUTH0_DOMAIN: 'tenant.us.auth0.com/evil', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_DOMAIN'],
     [{ AUTH0_DOMAIN: 'tenant.us.auth0.com\nX-Injected: 1', AUTH0_AUDIENCE: AUDIENCE }, 'AUTH0_DOMAIN'],
@@ -188,6 +193,30 @@ t.test('databasePath strips file: and keeps :memory:', async (t) => {
   t.equal(databasePath(loadConfig({ DATABASE_URL: 'file:/var/lib/store/store.db' })), '/var/lib/store/store.db')
   t.equal(databasePath(loadConfig({ DATABASE_URL: 'file:relative.db' })), 'relative.db')
   t.equal(databasePath(loadConfig({ DATABASE_URL: ':memory:' })), ':memory:')
+})
+
+t.test('DATABASE_URL names SQLite or PostgreSQL; its password never reaches a message', async (t) => {
+  t.same(databaseTarget(loadConfig({ DATABASE_URL: 'file:./data/store.db' })), { kind: 'sqlite', path: './data/store.db' })
+  t.same(databaseTarget(loadConfig({ DATABASE_URL: ':memory:' })), { kind: 'sqlite', path: ':memory:' })
+  const url = 'postgres://store:s3cret@db.internal:5432/store'
+  t.same(databaseTarget(loadConfig({ DATABASE_URL: url })), { kind: 'postgres', url })
+  t.same(databaseTarget(loadConfig({ DATABASE_URL: 'postgresql://db/store' })), { kind: 'postgres', url: 'postgresql://db/store' })
+  const error = configError(t, { DATABASE_URL: 'postgres://store:s3cret@db.internal' })
+  t.notMatch(error?.message ?? '', /s3cret/, 'the password is not echoed')
+  const typo = configError(t, { DATABASE_URL: 'postgress://store:s3cret@db/store' })
+  t.match(typo?.message ?? '', /DATABASE_URL/)
+  t.notMatch(typo?.message ?? '', /s3cret/, 'nor when the scheme is wrong')
+  t.equal(withoutCredentials('redis://:hunter2@cache:6379'), 'redis://***@cache:6379')
+  t.equal(withoutCredentials('postgres://u:p@h/d'), 'postgres://u:***@h/d')
+  t.equal(withoutCredentials('postgres://h/d'), 'postgres://h/d')
+})
+
+t.test('TRUST_PROXY: off by default, true, a hop count or a list', async (t) => {
+  t.equal(trustProxy(loadConfig({})), false)
+  t.equal(trustProxy(loadConfig({ TRUST_PROXY: 'true' })), true)
+  const oneHop = trustProxy(loadConfig({ TRUST_PROXY: '1' }))
+  t.ok(typeof oneHop === 'function' && oneHop('10.0.0.1', 0) && !oneHop('10.0.0.2', 1), 'one hop: only the nearest proxy is trusted')
+  t.same(trustProxy(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' })), ['10.0.0.0/8', '127.0.0.1'])
 })
 
 // TypeBox's Value.Convert alone would read '1e3' as 1 and 'false' as 0 (any free port).
