@@ -17,6 +17,7 @@ import { ProblemSchema } from './schemas/common.js'
 import { assignWriteBudget, corsOptions, rateLimitOptions, securityHeaders, writeRateLimit } from './http-policy.js'
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
+import { registerMetrics } from './plugins/external/metrics.js'
 import configPlugin from './plugins/config.js'
 import databasePlugin from './plugins/database.js'
 import healthRoutes from './routes/health.js'
@@ -131,6 +132,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(rateLimit, rateLimitOptions(config))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
+  if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
 
   await app.register(databasePlugin)
   await app.register(authPlugin)
