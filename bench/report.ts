@@ -4,6 +4,8 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { RESULTS } from './children.js'
 import { fmt, type Ratio, type Row } from './load.js'
+import type { Settings } from './options.js'
+import type { SeedResult } from './seed.js'
 
 const loadAtStart = os.loadavg()
 
@@ -103,4 +105,64 @@ export function checkTargets (rows: Row[], peakRssMB: number, tokens: number): T
       detail: peakRssMB > 0 ? `${peakRssMB.toFixed(1)} MB (VmHWM)` : 'could not read /proc'
     }
   ]
+}
+
+export interface StandardResult {
+  rows: Row[]
+  /** VmHWM over the run in MB; apiReady is the API's RSS before any load. */
+  peaks: { api: number; apiReady: number; policy: number; bare: number }
+  seed: SeedResult
+  buildWarning: string | null
+  policyWarning: string | null
+  profileFile: string | null
+}
+
+const mb = (value: number) => Number(value.toFixed(1))
+
+function runSettings (settings: Settings, pinned: boolean, seed: SeedResult) {
+  return {
+    backend: settings.backend,
+    products: settings.products,
+    durationSeconds: settings.duration,
+    warmupSeconds: settings.warmup,
+    rounds: settings.rounds,
+    pinned,
+    connections: settings.connections,
+    pipelining: settings.pipelining,
+    logLevel: settings.logLevel,
+    tokens: settings.tokens,
+    subjects: settings.subs,
+    tokenChoice: `${settings.tokens} tokens over ${settings.subs} subjects, each with a distinct jti; userinfo stays cached per subject`,
+    baselines: {
+      policy: "bench/baselines/policy.mjs: @fastify/helmet (the API's four headers), @fastify/rate-limit (same budget), X-Request-Id, pino at LOG_LEVEL with one line per request",
+      bare: 'bench/baselines/bare.mjs: bare Fastify, no logger',
+      both: `one prepared statement per route (${settings.backend === 'pg' ? 'pg, named' : 'better-sqlite3'}); fast-jwt createVerifier({ key, algorithms: ['RS256'], cache: true })`
+    },
+    profile: settings.profile,
+    seed
+  }
+}
+
+/** Prints the table, the peaks and the targets, and writes bench/results/latest.json. */
+export function reportStandardRun (result: StandardResult, settings: Settings, pinned: boolean): void {
+  const { rows, peaks } = result
+  const targets = checkTargets(rows, peaks.api, settings.tokens)
+  process.stdout.write(
+    `\n${scenarioTable(rows)}\n\nPeak RSS (VmHWM over the whole run): API ${peaks.api.toFixed(1)} MB (${peaks.apiReady.toFixed(1)} MB when ready, before any load); ` +
+      `same-policy baseline ${peaks.policy.toFixed(1)} MB; bare baseline ${peaks.bare.toFixed(1)} MB\n\n`
+  )
+  for (const target of targets) process.stdout.write(`${target.result.padEnd(4)}  ${target.target}: ${target.detail}\n`)
+  const file = writeJson('latest.json', {
+    machine: machine(),
+    settings: runSettings(settings, pinned, result.seed),
+    buildWarning: result.buildWarning,
+    policyWarning: result.policyWarning,
+    scenarios: rows,
+    peakRssMB: mb(peaks.api),
+    readyRssMB: mb(peaks.apiReady),
+    baselinePeakRssMB: { policy: mb(peaks.policy), bare: mb(peaks.bare) },
+    targets,
+    profile: result.profileFile
+  })
+  process.stdout.write(`\nwritten ${file}\n`)
 }

@@ -10,7 +10,7 @@ import { type BenchIssuer, startBenchIssuer } from './issuer.js'
 import { type Contender, interleaved, type Row, runScenario } from './load.js'
 import { parseSettings, type Settings } from './options.js'
 import { policyDifference } from './policy-check.js'
-import { checkTargets, machine, scenarioTable, startLoadAverage, writeJson } from './report.js'
+import { reportStandardRun, startLoadAverage } from './report.js'
 import { type Scenario, standardScenarios, type Tokens } from './scenarios.js'
 import { type ApiProcess, type BaselineProcess, pinLoadGenerator, startApi, startBaseline, stopApi, stopBaseline } from './server-process.js'
 
@@ -80,45 +80,14 @@ async function standardRun (issuer: BenchIssuer, settings: Settings, building: P
   await db.drop()
   removeTempDir(dir)
 
-  const targets = checkTargets(rows, peakRssMB, settings.tokens)
-  process.stdout.write(
-    `\n${scenarioTable(rows)}\n\nPeak RSS (VmHWM over the whole run): API ${peakRssMB.toFixed(1)} MB (${api.readyRssMB.toFixed(1)} MB when ready, before any load); ` +
-      `same-policy baseline ${baselinePeaks.policy.toFixed(1)} MB; bare baseline ${baselinePeaks.bare.toFixed(1)} MB\n\n`
-  )
-  for (const target of targets) process.stdout.write(`${target.result.padEnd(4)}  ${target.target}: ${target.detail}\n`)
-  const file = writeJson('latest.json', {
-    machine: machine(),
-    settings: {
-      backend: settings.backend,
-      products: settings.products,
-      durationSeconds: settings.duration,
-      warmupSeconds: settings.warmup,
-      rounds: settings.rounds,
-      pinned,
-      connections: settings.connections,
-      pipelining: settings.pipelining,
-      logLevel: settings.logLevel,
-      tokens: settings.tokens,
-      subjects: settings.subs,
-      tokenChoice: `${settings.tokens} tokens over ${settings.subs} subjects, each with a distinct jti; userinfo stays cached per subject`,
-      baselines: {
-        policy: 'bench/baselines/policy.mjs: @fastify/helmet (the API\'s four headers), @fastify/rate-limit (same budget), X-Request-Id, pino at LOG_LEVEL with one line per request',
-        bare: 'bench/baselines/bare.mjs: bare Fastify, no logger',
-        both: `one prepared statement per route (${settings.backend === 'pg' ? 'pg, named' : 'better-sqlite3'}); fast-jwt createVerifier({ key, algorithms: ['RS256'], cache: true })`
-      },
-      profile: settings.profile,
-      seed
-    },
+  reportStandardRun({
+    rows,
+    peaks: { api: peakRssMB, apiReady: api.readyRssMB, ...baselinePeaks },
+    seed,
     buildWarning,
     policyWarning,
-    scenarios: rows,
-    peakRssMB: Number(peakRssMB.toFixed(1)),
-    readyRssMB: Number(api.readyRssMB.toFixed(1)),
-    baselinePeakRssMB: { policy: Number(baselinePeaks.policy.toFixed(1)), bare: Number(baselinePeaks.bare.toFixed(1)) },
-    targets,
-    profile: api.profileFile
-  })
-  process.stdout.write(`\nwritten ${file}\n`)
+    profileFile: api.profileFile
+  }, settings, pinned)
 }
 
 let pinned = false

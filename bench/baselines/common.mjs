@@ -2,7 +2,7 @@
 // paired scenarios load (the same paths and response shapes as the API's), and listening.
 // Plain node, no tsx, so that nothing but the baseline itself is in the measured path.
 import { createVerifier } from 'fast-jwt'
-import './../parent-watch.mjs'
+import '../parent-watch.mjs'
 
 const Product = {
   type: 'object',
