@@ -7,17 +7,15 @@
  *
  * Options: --products N (default 10000), --rounds R (default 3), --skip-build
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import os from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { TestIssuer } from '../test/helpers/issuer.js'
-import { freePort } from '../test/helpers/process.js'
-import { seedDatabase } from './seed.js'
+import { cleanup, installExitHandlers, newTempDir, ROOT } from './children.js'
+import { prepareDatabase } from './database.js'
+import { startBenchIssuer } from './issuer.js'
+import { startApi, stopApi } from './server-process.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
   options: {
     products: { type: 'string', default: '10000' },
@@ -44,41 +42,15 @@ async function main (): Promise<void> {
     const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
     if (build.status !== 0) throw new Error('build failed')
   }
-  const dir = mkdtempSync(join(os.tmpdir(), 'store-api-bulk-'))
-  const dbPath = join(dir, 'store.db')
-  seedDatabase(dbPath, products)
-  const issuer = await TestIssuer.start()
-  const port = await freePort()
-  const api = spawn(process.execPath, ['dist/server.js'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: `file:${dbPath}`,
-      AUTH0_ISSUER_BASE_URL: issuer.url,
-      AUTH0_AUDIENCE: issuer.audience,
-      RATE_LIMIT_READS: '100000000',
-      RATE_LIMIT_WRITES: '100000000'
-    }
-  })
-  const stop = () => {
-    if (api.exitCode === null) api.kill('SIGKILL')
-  }
-  process.on('exit', stop)
+  installExitHandlers()
+  const dir = newTempDir()
+  const issuer = await startBenchIssuer(dir)
+  const { db } = await prepareDatabase({ backend: 'sqlite', dir, name: 'store', products, issuer })
+  const api = await startApi({ issuer, databaseUrl: db.url, label: 'bulk', logLevel: 'warn', profile: false })
   try {
-    const base = `http://127.0.0.1:${port}`
-    for (let i = 0; ; i++) {
-      if (i > 150) throw new Error('the API did not become ready')
-      const ready = await fetch(`${base}/ready`).then((r) => r.ok, () => false)
-      if (ready) break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    const pid = api.pid as number
-    const admin = { authorization: `Bearer ${issuer.adminToken()}` }
+    const base = api.url
+    const pid = api.child.pid
+    const admin = { authorization: `Bearer ${issuer.token('auth0|bench-admin', ['admin'])}` }
     const importMs: number[] = []
     for (let round = 0; round < rounds; round++) {
       const csv = ['title,price,image', ...Array.from({ length: 1000 }, (_, i) => `"Bulk ${round}-${i}, deluxe",${(i % 9999) + 0.99},https://example.com/bulk/${round}/${i}.jpg`)].join('\n')
@@ -117,9 +89,9 @@ async function main (): Promise<void> {
     }
     console.log(`API peak RSS: ${beforeExport.peak.toFixed(1)} MB before the exports, ${afterExport.peak.toFixed(1)} MB after (RSS now ${afterExport.current.toFixed(1)} MB)`)
   } finally {
-    stop()
+    await stopApi(api)
     await issuer.close()
-    rmSync(dir, { recursive: true, force: true })
+    await cleanup()
   }
 }
 

@@ -1,0 +1,168 @@
+/** The printed table, the targets and the JSON file of a run. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { RESULTS } from './children.js'
+import { fmt, type Ratio, type Row } from './load.js'
+import type { Settings } from './options.js'
+import type { SeedResult } from './seed.js'
+
+const loadAtStart = os.loadavg()
+
+export function startLoadAverage (): number {
+  return loadAtStart[0] ?? 0
+}
+
+export function machine () {
+  const cpus = os.cpus()
+  return {
+    loadAverageAtStart: loadAtStart.map((load) => Number(load.toFixed(2))),
+    loadAverageAtEnd: os.loadavg().map((load) => Number(load.toFixed(2))),
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
+    date: new Date().toISOString()
+  }
+}
+
+export function table (header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (rightAligned(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ')
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n')
+}
+
+const ratioCell = (ratio: Ratio | undefined) => (ratio ? `${ratio.ratio.toFixed(2)}x` : '')
+
+export function scenarioTable (rows: Row[]): string {
+  return table(
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB', 'vs same-policy (a)', 'vs bare (b)'],
+    rows.map((row) =>
+      row.skipped
+        ? [row.name, row.skipped, '', '', '', '', '', '']
+        : [row.name, fmt(row.rps, 0), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.non2xx, 0), fmt(row.peakRssMB, 1), ratioCell(row.vs?.policy), ratioCell(row.vs?.bare)]
+    ),
+    (column) => column > 0
+  )
+}
+
+export function writeJson (name: string, value: unknown): string {
+  mkdirSync(RESULTS, { recursive: true })
+  const file = join(RESULTS, name)
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`)
+  return file
+}
+
+export interface Target {
+  target: string
+  result: 'PASS' | 'FAIL' | 'n/a'
+  detail: string
+}
+
+function ratioTarget (row: Row | undefined, minimum: number, label: string): Target {
+  const ratio = row?.vs?.bare
+  if (!row || !ratio) return { target: label, result: 'n/a', detail: 'not measured' }
+  const tainted = (row.non2xx ?? 0) > 0 ? ` (with ${row.non2xx} non-2xx: not a valid measurement)` : ''
+  return {
+    target: label,
+    result: ratio.ratio >= minimum && !tainted ? 'PASS' : 'FAIL',
+    detail: `${ratio.ratio.toFixed(2)}x (median of the rounds' ratios ${ratio.roundRatios.map((r) => r.toFixed(2)).join(' ')}; medians ${fmt(row.rps, 0)} vs ${fmt(ratio.baselineRps, 0)} req/s), need >= ${minimum}x${tainted}`
+  }
+}
+
+function tailTargets (rows: Row[]): Target[] {
+  return rows
+    .filter((row) => row.kind === 'api' && row.read && !row.skipped && row.p50 !== undefined && row.p99 !== undefined)
+    .map((row) => ({
+      target: `p99 <= 3x p50: ${row.name}`,
+      result: row.p99! <= 3 * row.p50! ? 'PASS' : 'FAIL',
+      detail: `p50 ${fmt(row.p50, 1)} ms, p99 ${fmt(row.p99, 1)} ms (${(row.p99! / Math.max(row.p50!, 0.001)).toFixed(2)}x)` +
+        (row.p99Median !== undefined && row.p99Median !== row.p99 ? `; the worst round's p99, the median round's is ${fmt(row.p99Median, 1)} ms` : '')
+    }))
+}
+
+function writeTarget (post: Row | undefined): Target {
+  const target = 'admin writes >= 3,000/s'
+  if (post?.rps === undefined) return { target, result: 'n/a', detail: 'not measured' }
+  const tainted = (post.non2xx ?? 0) > 0 ? ` (with ${post.non2xx} non-2xx: not a valid measurement)` : ''
+  return { target, result: post.rps >= 3000 && !tainted ? 'PASS' : 'FAIL', detail: `${fmt(post.rps, 0)} writes/s${tainted}` }
+}
+
+/** The targets, all against the bare baseline (b), as they were set. */
+export function checkTargets (rows: Row[], peakRssMB: number, tokens: number): Target[] {
+  const api = new Map(rows.filter((row) => row.kind === 'api' && !row.skipped).map((row) => [row.key, row]))
+  return [
+    ratioTarget(api.get('listing'), 0.9, 'listing >= 0.9x bare Fastify + one prepared statement'),
+    ratioTarget(api.get('me'), 0.9, 'GET /me, one cached token >= 0.9x bare fast-jwt'),
+    ratioTarget(api.get('me-10k'), 0.85, `GET /me, ${tokens} distinct tokens >= 0.85x bare fast-jwt`),
+    ...tailTargets(rows),
+    writeTarget(api.get('post')),
+    {
+      target: 'API peak RSS < 200 MB',
+      result: peakRssMB > 0 ? (peakRssMB < 200 ? 'PASS' : 'FAIL') : 'n/a',
+      detail: peakRssMB > 0 ? `${peakRssMB.toFixed(1)} MB (VmHWM)` : 'could not read /proc'
+    }
+  ]
+}
+
+export interface StandardResult {
+  rows: Row[]
+  /** VmHWM over the run in MB; apiReady is the API's RSS before any load. */
+  peaks: { api: number; apiReady: number; policy: number; bare: number }
+  seed: SeedResult
+  buildWarning: string | null
+  policyWarning: string | null
+  profileFile: string | null
+}
+
+const mb = (value: number) => Number(value.toFixed(1))
+
+function runSettings (settings: Settings, pinned: boolean, seed: SeedResult) {
+  return {
+    backend: settings.backend,
+    products: settings.products,
+    durationSeconds: settings.duration,
+    warmupSeconds: settings.warmup,
+    rounds: settings.rounds,
+    pinned,
+    connections: settings.connections,
+    pipelining: settings.pipelining,
+    logLevel: settings.logLevel,
+    tokens: settings.tokens,
+    subjects: settings.subs,
+    tokenChoice: `${settings.tokens} tokens over ${settings.subs} subjects, each with a distinct jti; userinfo stays cached per subject`,
+    baselines: {
+      policy: "bench/baselines/policy.mjs: @fastify/helmet (the API's four headers), @fastify/rate-limit (same budget), X-Request-Id, pino at LOG_LEVEL with one line per request",
+      bare: 'bench/baselines/bare.mjs: bare Fastify, no logger',
+      both: `one prepared statement per route (${settings.backend === 'pg' ? 'pg, named' : 'better-sqlite3'}); fast-jwt createVerifier({ key, algorithms: ['RS256'], cache: true })`
+    },
+    profile: settings.profile,
+    seed
+  }
+}
+
+/** Prints the table, the peaks and the targets, and writes bench/results/latest.json. */
+export function reportStandardRun (result: StandardResult, settings: Settings, pinned: boolean): void {
+  const { rows, peaks } = result
+  const targets = checkTargets(rows, peaks.api, settings.tokens)
+  process.stdout.write(
+    `\n${scenarioTable(rows)}\n\nPeak RSS (VmHWM over the whole run): API ${peaks.api.toFixed(1)} MB (${peaks.apiReady.toFixed(1)} MB when ready, before any load); ` +
+      `same-policy baseline ${peaks.policy.toFixed(1)} MB; bare baseline ${peaks.bare.toFixed(1)} MB\n\n`
+  )
+  for (const target of targets) process.stdout.write(`${target.result.padEnd(4)}  ${target.target}: ${target.detail}\n`)
+  const file = writeJson('latest.json', {
+    machine: machine(),
+    settings: runSettings(settings, pinned, result.seed),
+    buildWarning: result.buildWarning,
+    policyWarning: result.policyWarning,
+    scenarios: rows,
+    peakRssMB: mb(peaks.api),
+    readyRssMB: mb(peaks.apiReady),
+    baselinePeakRssMB: { policy: mb(peaks.policy), bare: mb(peaks.bare) },
+    targets,
+    profile: result.profileFile
+  })
+  process.stdout.write(`\nwritten ${file}\n`)
+}
