@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { openSqliteStore } from '../src/db/sqlite-store.js'
+import { openSqliteStore } from '../src/store/sqlite/store.js'
 
 const ADJECTIVES = ['Red', 'Blue', 'Green', 'Black', 'White', 'Oak', 'Steel', 'Vintage', 'Compact', 'Deluxe']
 const NOUNS = ['Chair', 'Table', 'Lamp', 'Desk', 'Sofa', 'Shelf', 'Clock', 'Mirror', 'Rug', 'Stool']
@@ -36,7 +36,7 @@ const KNOWN: Record<string, (row: Row) => unknown> = {
   image: (row) => `https://example.com/images/${row.index}.jpg`,
   created_at: (row) => row.at,
   updated_at: (row) => row.at,
-  // The lower-cased title search and sort read (see src/db/schema.ts).
+  // The lower-cased title search and sort read (see src/store/sqlite/schema.ts).
   title_key: (row) => row.title.toLowerCase()
 }
 const ORIGINAL = new Set(['title', 'price_cents', 'image', 'created_at', 'updated_at'])

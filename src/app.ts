@@ -18,13 +18,15 @@ import { assignWriteBudget, corsOptions, rateLimitOptions, securityHeaders, writ
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
-import databasePlugin from './plugins/database.js'
+import idempotencyPlugin from './plugins/idempotency.js'
+import storePlugin from './plugins/store.js'
 import healthRoutes from './routes/health.js'
 import adminUserRoutes from './routes/admin-users.js'
 import meRoutes from './routes/me.js'
+import logoutRoutes from './routes/logout.js'
 import auditRoutes from './routes/audit.js'
-import productBulkRoutes from './routes/products-bulk.js'
-import productRoutes from './routes/products.js'
+import productBulkRoutes from './routes/products/bulk.js'
+import productRoutes from './routes/products/index.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -130,8 +132,9 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
 
-  await app.register(databasePlugin)
+  await app.register(storePlugin)
   await app.register(authPlugin)
+  await app.register(idempotencyPlugin)
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(healthRoutes)
@@ -139,6 +142,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(productBulkRoutes, { prefix: '/products' })
   await app.register(auditRoutes)
   await app.register(meRoutes)
+  await app.register(logoutRoutes)
   await app.register(adminUserRoutes, { prefix: '/admin/users' })
 
   return app

@@ -41,15 +41,18 @@ export const users = sqliteTable(
   (table) => [index('users_last_seen').on(table.lastSeenAt, table.sub)]
 )
 
-/** Single tokens revoked by logout, keyed by jti (or a hash of the token); kept until they expire. */
+/**
+ * Single tokens revoked by logout, kept until they expire: keyed by subject and jti (or a hash
+ * of the token), since a jti is only unique per issuer and subject, never across subjects.
+ */
 export const revokedTokens = sqliteTable(
   'revoked_tokens',
   {
-    tokenId: text('token_id').primaryKey(),
     sub: text('sub').notNull(),
+    tokenId: text('token_id').notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull()
   },
-  (table) => [index('revoked_tokens_expires').on(table.expiresAt)]
+  (table) => [primaryKey({ columns: [table.sub, table.tokenId] }), index('revoked_tokens_expires').on(table.expiresAt)]
 )
 
 /** "Log out everywhere": every token of the subject issued at or before revokedBefore is dead. */
@@ -58,6 +61,17 @@ export const subjectRevocations = sqliteTable('subject_revocations', {
   // Seconds since the epoch, the unit of the iat claim it is compared with.
   revokedBefore: integer('revoked_before').notNull()
 })
+
+/** A product in the audit log: timestamps in epoch milliseconds. */
+export interface ProductSnapshot {
+  id: number
+  title: string
+  priceCents: number
+  image: string
+  createdAt: number
+  updatedAt: number
+  version: number
+}
 
 /** Every change to a product, written in the same transaction as the change; outlives the product. */
 export const auditLog = sqliteTable(
@@ -68,8 +82,9 @@ export const auditLog = sqliteTable(
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     productId: integer('product_id').notNull(),
-    before: text('before', { mode: 'json' }),
-    after: text('after', { mode: 'json' }),
+    // The product as the domain sees it (ProductSnapshot), not as any response shows it.
+    before: text('before', { mode: 'json' }).$type<ProductSnapshot>(),
+    after: text('after', { mode: 'json' }).$type<ProductSnapshot>(),
     requestId: text('request_id').notNull()
   },
   (table) => [
@@ -79,17 +94,19 @@ export const auditLog = sqliteTable(
   ]
 )
 
-/** Idempotency-Key records: the first response to a (subject, key), replayed for 24 hours. */
+/**
+ * Idempotency-Key records: the first response to a (subject, key), replayed for 24 hours.
+ * Written in the same transaction as the write it answers, so a row is always complete.
+ */
 export const idempotencyKeys = sqliteTable(
   'idempotency_keys',
   {
     sub: text('sub').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
-    // null while the first request is still running
-    status: integer('status'),
-    body: text('body'),
-    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
   },
   (table) => [primaryKey({ columns: [table.sub, table.key] }), index('idempotency_created').on(table.createdAt)]

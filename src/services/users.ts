@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { LRUCache } from 'lru-cache'
-import type { UserRepository } from '../repositories/user-repository.js'
-import type { Principal } from './principal.js'
+import type { Principal } from '../auth/principal.js'
+import type { Store, User, UserPosition, UserProfile, UserRepository } from '../store/types.js'
+
+// Users: first sight, last seen and the admin-status mirror, the profile from userinfo, the admin view.
 
 const WRITE_EVERY_MS = 60_000
 
@@ -28,5 +30,17 @@ export function createSeenRecorder (users: UserRepository, maxSubjects = 50_000)
         log.warn({ err: error, sub: principal.sub }, 'could not record the user as seen')
       })
     }
+  }
+}
+
+export function userService (store: Store) {
+  const { users } = store
+  return {
+    /** A user record, or null when this subject was never seen. */
+    get: (sub: string): Promise<User | null> => users.get(sub),
+    /** User records, most recently seen first. */
+    list: (limit: number, after: UserPosition | null) => users.list({ limit, after }),
+    /** Keeps the record's name, email and picture as the issuer's userinfo last gave them. */
+    updateProfile: (sub: string, profile: UserProfile): Promise<void> => users.updateProfile(sub, profile)
   }
 }

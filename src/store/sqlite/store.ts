@@ -4,28 +4,29 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import { SqliteAuditRepository } from '../repositories/sqlite-audit-repository.js'
-import { SqliteIdempotencyRepository } from '../repositories/sqlite-idempotency-repository.js'
-import { SqliteProductRepository } from '../repositories/sqlite-product-repository.js'
-import { SqliteRevocationRepository } from '../repositories/sqlite-revocation-repository.js'
-import { SqliteUserRepository } from '../repositories/sqlite-user-repository.js'
-import type { Store } from '../repositories/store.js'
+import { SqliteAuditRepository } from './audit.js'
+import { SqliteIdempotencyRepository } from './idempotency.js'
+import { SqliteProductRepository } from './products.js'
+import { SqliteRevocationRepository } from './revocations.js'
+import { SqliteUserRepository } from './users.js'
+import type { Store } from '../types.js'
+import { translate } from './errors.js'
 import * as schema from './schema.js'
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url))
-
-export interface SqliteStore extends Store {
-  /** True when this open created the database (no migration had ever been applied). */
-  readonly created: boolean
-}
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle/sqlite', import.meta.url))
 
 /**
  * Opens (creating if needed) the SQLite database at `path`, applies the committed
  * migrations and returns the repositories over it.
  */
-export function openSqliteStore (path: string): SqliteStore {
+export function openSqliteStore (path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const sqlite = new Database(path)
+  let sqlite: Database.Database
+  try {
+    sqlite = new Database(path)
+  } catch (error) {
+    throw translate(error)
+  }
   try {
     sqlite.pragma('journal_mode = WAL')
     // NORMAL in WAL mode survives a killed process; only power loss can drop the last commits.

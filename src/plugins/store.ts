@@ -1,9 +1,8 @@
 import fp from 'fastify-plugin'
-import { databasePath } from '../config.js'
-import { openSqliteStore } from '../db/sqlite-store.js'
-import type { Store } from '../repositories/store.js'
-import { DEMO_PRODUCTS } from '../db/demo-products.js'
 import { idempotencyPurgeCutoff } from '../lib/idempotency.js'
+import { DEMO_PRODUCTS } from '../store/demo-products.js'
+import { openStore } from '../store/open-store.js'
+import type { Store } from '../store/types.js'
 
 const PURGE_INTERVAL_MS = 10 * 60_000
 
@@ -13,11 +12,11 @@ declare module 'fastify' {
   }
 }
 
-/** Opens the database, migrates it, seeds a brand-new development database, closes it on shutdown. */
+/** Opens the store DATABASE_URL names, keeps it tidy, seeds a brand-new development database, closes it on shutdown. */
 export default fp(
-  async function databasePlugin (fastify) {
+  async function storePlugin (fastify) {
     const { config } = fastify
-    const store = openSqliteStore(databasePath(config))
+    const store = await openStore(config.DATABASE_URL)
     fastify.decorate('store', store)
     // Housekeeping: expired revocations and idempotency records, at start and every 10 minutes.
     const purge = async () => {
@@ -41,5 +40,5 @@ export default fp(
       fastify.log.info({ count: DEMO_PRODUCTS.length }, 'new database: inserted the demo products')
     }
   },
-  { name: 'database', dependencies: ['config'] }
+  { name: 'store', dependencies: ['config'] }
 )

@@ -1,4 +1,4 @@
-import type { ProductInput } from '../repositories/product-repository.js'
+import type { ProductInput } from './types.js'
 
 export const DEMO_PRODUCTS: readonly ProductInput[] = [
   { title: 'PlayStation', priceCents: 30000, image: 'https://images.unsplash.com/photo-1606813907291-d86efa9b94db?w=600' },

@@ -1,22 +1,28 @@
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
-import type * as schema from '../db/schema.js'
-import { createGroupCommit, type GroupCommit } from '../db/group-commit.js'
-import { auditLog, products } from '../db/schema.js'
-import { titleKey, toProductJson } from '../lib/product-json.js'
-import type { AuditAction } from './audit-repository.js'
-import {
-  type ChangeContext,
-  type Product,
-  type ProductInput,
-  type ProductPage,
-  type ProductQuery,
-  type ProductRepository,
-  UnknownProducts,
-  VersionConflict
-} from './product-repository.js'
+import type {
+  AuditAction,
+  BulkDeleteOutcome,
+  ChangeContext,
+  IdempotentWrite,
+  Precondition,
+  Product,
+  ProductInput,
+  ProductPage,
+  ProductQuery,
+  ProductRepository,
+  WriteOutcome
+} from '../types.js'
+import { toSnapshot } from './audit.js'
+import type { SqliteDb } from './db.js'
+import { guard, translate } from './errors.js'
+import { createGroupCommit, type GroupCommit } from './group-commit.js'
+import { insertRecord, liveRecord } from './idempotency.js'
+import { auditLog, products } from './schema.js'
 
-export type SqliteDb = BetterSQLite3Database<typeof schema>
+/** The key search and title sorting use: Unicode-aware, unlike SQLite's ASCII-only lower(). */
+function titleKey (title: string): string {
+  return title.toLowerCase()
+}
 
 const columns = {
   id: products.id,
@@ -63,6 +69,20 @@ function sortValue (product: Product, field: ProductQuery['sort']['field']): str
 // placeholders, so each shape is prepared once and reused.
 function listShape (query: ProductQuery): string {
   return [query.sort.field, query.sort.descending, query.words.length, query.minPriceCents !== null, query.maxPriceCents !== null, query.after !== null].join(':')
+}
+
+/**
+ * Runs an idempotent write inside the caller's transaction: a live record for (sub, key)
+ * makes it a 'duplicate' with nothing written; otherwise the write and its record commit together.
+ */
+function idempotently<T> (db: SqliteDb, idempotent: IdempotentWrite<T> | undefined, write: () => T): WriteOutcome<T> {
+  if (idempotent) {
+    const record = liveRecord(db, idempotent.sub, idempotent.key, idempotent.since)
+    if (record) return { status: 'duplicate', record }
+  }
+  const value = write()
+  if (idempotent) insertRecord(db, idempotent, idempotent.respond(value))
+  return { status: 'ok', value }
 }
 
 export class SqliteProductRepository implements ProductRepository {
@@ -133,27 +153,29 @@ export class SqliteProductRepository implements ProductRepository {
   }
 
   async list (query: ProductQuery): Promise<ProductPage> {
-    const params: Record<string, unknown> = { limit: query.limit + 1 }
-    query.words.forEach((word, i) => {
-      params[`w${i}`] = word
+    return guard(() => {
+      const params: Record<string, unknown> = { limit: query.limit + 1 }
+      query.words.forEach((word, i) => {
+        params[`w${i}`] = word
+      })
+      if (query.minPriceCents !== null) params.minPrice = query.minPriceCents
+      if (query.maxPriceCents !== null) params.maxPrice = query.maxPriceCents
+      if (query.after !== null) {
+        params.afterValue = query.after.value
+        params.afterId = query.after.id
+      }
+      const rows = this.#listStatement(query).values(params)
+      const items = rows.slice(0, query.limit).map(fromRow)
+      const last = items[items.length - 1]
+      return {
+        items,
+        next: rows.length > query.limit && last ? { value: sortValue(last, query.sort.field), id: last.id } : null
+      }
     })
-    if (query.minPriceCents !== null) params.minPrice = query.minPriceCents
-    if (query.maxPriceCents !== null) params.maxPrice = query.maxPriceCents
-    if (query.after !== null) {
-      params.afterValue = query.after.value
-      params.afterId = query.after.id
-    }
-    const rows = this.#listStatement(query).values(params)
-    const items = rows.slice(0, query.limit).map(fromRow)
-    const last = items[items.length - 1]
-    return {
-      items,
-      next: rows.length > query.limit && last ? { value: sortValue(last, query.sort.field), id: last.id } : null
-    }
   }
 
   async get (id: number): Promise<Product | null> {
-    return this.#current(id)
+    return guard(() => this.#current(id))
   }
 
   #current (id: number): Product | null {
@@ -167,8 +189,8 @@ export class SqliteProductRepository implements ProductRepository {
       actor: context.actor,
       action,
       productId,
-      before: before ? toProductJson(before) : null,
-      after: after ? toProductJson(after) : null,
+      before: before ? toSnapshot(before) : null,
+      after: after ? toSnapshot(after) : null,
       requestId: context.requestId
     })
   }
@@ -179,20 +201,27 @@ export class SqliteProductRepository implements ProductRepository {
     return product
   }
 
-  async create (input: ProductInput, context: ChangeContext): Promise<Product> {
-    return this.#write(() => this.#db.transaction(() => {
+  /** Reads the current row inside the transaction and applies the precondition to it. */
+  #check (id: number, precondition: Precondition | undefined): WriteOutcome<Product> {
+    const current = this.#current(id)
+    if (!current) return { status: 'not-found' }
+    if (precondition && !precondition(current)) return { status: 'precondition-failed', current }
+    return { status: 'ok', value: current }
+  }
+
+  async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite<Product>): Promise<WriteOutcome<Product>> {
+    return guard(() => this.#write(() => this.#db.transaction(() => idempotently(this.#db, idempotent, () => {
       const now = new Date()
       const product = this.#insert(input, now)
       this.#audit('create', context, now, product.id, null, product)
       return product
-    }))
+    }))))
   }
 
-  async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, ifVersion?: number): Promise<Product | null> {
-    return this.#write(() => this.#db.transaction((tx) => {
-      const before = this.#current(id)
-      if (!before) return null
-      if (ifVersion !== undefined && before.version !== ifVersion) throw new VersionConflict(before)
+  async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
+    return guard(() => this.#write(() => this.#db.transaction((tx): WriteOutcome<Product> => {
+      const checked = this.#check(id, precondition)
+      if (checked.status !== 'ok') return checked
       const now = new Date()
       const after = tx
         .update(products)
@@ -205,53 +234,58 @@ export class SqliteProductRepository implements ProductRepository {
         .where(eq(products.id, id))
         .returning(columns)
         .get()
-      this.#audit('update', context, now, id, before, after)
-      return after
-    }))
+      if (!after) throw new Error('update returned no row')
+      this.#audit('update', context, now, id, checked.value, after)
+      return { status: 'ok', value: after }
+    })))
   }
 
-  async delete (id: number, context: ChangeContext, ifVersion?: number): Promise<boolean> {
-    return this.#write(() => this.#db.transaction((tx) => {
-      const before = this.#current(id)
-      if (!before) return false
-      if (ifVersion !== undefined && before.version !== ifVersion) throw new VersionConflict(before)
+  async delete (id: number, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
+    return guard(() => this.#write(() => this.#db.transaction((tx): WriteOutcome<Product> => {
+      const checked = this.#check(id, precondition)
+      if (checked.status !== 'ok') return checked
       tx.delete(products).where(eq(products.id, id)).run()
-      this.#audit('delete', context, new Date(), id, before, null)
-      return true
-    }))
+      this.#audit('delete', context, new Date(), id, checked.value, null)
+      return checked
+    })))
   }
 
-  async createMany (inputs: ProductInput[], context: ChangeContext): Promise<Product[]> {
-    return this.#db.transaction(() => {
+  async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
+    return guard(() => this.#db.transaction(() => idempotently(this.#db, idempotent, () => {
       const now = new Date()
       return inputs.map((input) => {
         const product = this.#insert(input, now)
         this.#audit('bulk-create', context, now, product.id, null, product)
         return product
       })
-    }, { behavior: 'immediate' })
+    }), { behavior: 'immediate' }))
   }
 
-  async deleteMany (ids: number[], context: ChangeContext): Promise<number> {
-    return this.#db.transaction((tx) => {
+  async deleteMany (ids: number[], context: ChangeContext): Promise<BulkDeleteOutcome> {
+    return guard(() => this.#db.transaction((tx): BulkDeleteOutcome => {
       const unique = [...new Set(ids)]
       const found = tx.select(columns).from(products).where(inArray(products.id, unique)).all()
       if (found.length !== unique.length) {
         const present = new Set(found.map((product) => product.id))
-        throw new UnknownProducts(unique.filter((id) => !present.has(id)))
+        return { status: 'unknown-ids', ids: unique.filter((id) => !present.has(id)) }
       }
       const now = new Date()
       tx.delete(products).where(inArray(products.id, unique)).run()
       for (const before of found) this.#audit('bulk-delete', context, now, before.id, before, null)
-      return found.length
-    }, { behavior: 'immediate' })
+      return { status: 'ok', deleted: found.length }
+    }, { behavior: 'immediate' }))
   }
 
   // Short keyset reads, not one long cursor: no read transaction stays open while a slow client drains.
   async * streamAll (): AsyncIterable<Product> {
     let afterId = 0
     for (;;) {
-      const batch = this.#exportBatch.values({ afterId }).map(fromRow)
+      let batch: Product[]
+      try {
+        batch = this.#exportBatch.values({ afterId }).map(fromRow)
+      } catch (error) {
+        throw translate(error)
+      }
       yield * batch
       const last = batch[batch.length - 1]
       if (!last || batch.length < EXPORT_BATCH) return

@@ -1,7 +1,8 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
-import { users } from '../db/schema.js'
-import type { SqliteDb } from './sqlite-product-repository.js'
-import type { User, UserPosition, UserProfile, UserRepository } from './user-repository.js'
+import type { User, UserPosition, UserProfile, UserRepository } from '../types.js'
+import type { SqliteDb } from './db.js'
+import { guard } from './errors.js'
+import { users } from './schema.js'
 
 export class SqliteUserRepository implements UserRepository {
   readonly #db: SqliteDb
@@ -28,25 +29,25 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async recordSeen (sub: string, isAdmin: boolean, at: Date): Promise<void> {
-    this.#db
+    await guard(() => this.#db
       .insert(users)
       .values({ sub, isAdmin, firstSeenAt: at, lastSeenAt: at })
       .onConflictDoUpdate({ target: users.sub, set: { isAdmin, lastSeenAt: at } })
-      .run()
+      .run())
   }
 
   async updateProfile (sub: string, profile: UserProfile): Promise<void> {
-    this.#db.update(users).set(profile).where(eq(users.sub, sub)).run()
+    await guard(() => this.#db.update(users).set(profile).where(eq(users.sub, sub)).run())
   }
 
   async get (sub: string): Promise<User | null> {
-    return this.#bySub.get({ sub }) ?? null
+    return guard(() => this.#bySub.get({ sub }) ?? null)
   }
 
-  async list ({ limit, after }: { limit: number; after: UserPosition | null }) {
-    const rows = after
+  async list ({ limit, after }: { limit: number, after: UserPosition | null }) {
+    const rows = await guard(() => after
       ? this.#pageAfter.all({ lastSeenAt: after.lastSeenAt, sub: after.sub, limit: limit + 1 })
-      : this.#firstPage.all({ limit: limit + 1 })
+      : this.#firstPage.all({ limit: limit + 1 }))
     const items = rows.slice(0, limit)
     const last = items[items.length - 1]
     return { items, next: rows.length > limit && last ? { lastSeenAt: last.lastSeenAt.getTime(), sub: last.sub } : null }

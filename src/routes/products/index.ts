@@ -1,21 +1,16 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { decodeCursor, encodeCursor } from '../lib/cursor.js'
-import { ifMatch, noneMatch, productEtag, weakEtag } from '../lib/etag.js'
-import { idempotencyHooks } from '../lib/idempotency.js'
-import { parsePrice } from '../lib/price.js'
-import { HttpProblem, notFound, validationProblem } from '../lib/problem.js'
-import { toProductJson } from '../lib/product-json.js'
-import {
-  type ChangeContext,
-  type Product as ProductRecord,
-  type ProductInput,
-  type ProductPosition,
-  type ProductSort,
-  VersionConflict
-} from '../repositories/product-repository.js'
-import { problemResponses } from '../schemas/common.js'
+import { changeContext } from '../../lib/change-context.js'
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
+import { noneMatch, productEtag, weakEtag } from '../../lib/etag.js'
+import { parsePrice } from '../../lib/price.js'
+import { HttpProblem, notFound, validationProblem } from '../../lib/problem.js'
+import { toProductJson } from '../../lib/product-json.js'
+import { jsonResponse } from '../../plugins/idempotency.js'
+import { type ChangeResult, productService } from '../../services/products.js'
+import type { Product as ProductRecord, ProductInput, ProductPosition, ProductSort } from '../../store/types.js'
+import { problemResponses } from '../../schemas/common.js'
 import {
   Product,
   ProductCreate,
@@ -26,7 +21,7 @@ import {
   ProductPatch,
   type ProductPatchBody,
   type SortParam
-} from '../schemas/product.js'
+} from '../../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
 const MAX_SEARCH_WORDS = 8
@@ -91,50 +86,30 @@ function filterCents (value: string | undefined): number | null {
   return value === undefined ? null : parsePrice(value)
 }
 
-export function changeContext (request: FastifyRequest): ChangeContext {
-  return { actor: request.principal?.sub ?? 'anonymous', requestId: String(request.id) }
-}
-
 const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { products } = fastify.store
-  const idempotency = idempotencyHooks(fastify.store.idempotency)
-  fastify.decorateRequest('idempotencyClaim', null)
-
-  /**
-   * Runs a conditional write. Without If-Match it just runs; with it, the current ETag must be
-   * listed, and the repository re-checks the version inside its transaction so that of two
-   * racing writers with the same If-Match exactly one wins.
-   */
-  async function conditionally<T> (id: number, header: string | undefined, write: (ifVersion?: number) => Promise<T | null>): Promise<T> {
-    let ifVersion: number | undefined
-    if (header !== undefined) {
-      const current = await products.get(id)
-      if (!current) throw notFound(`Product ${id} does not exist.`)
-      if (!ifMatch(header, productEtag(current))) throw preconditionFailed(current)
-      ifVersion = current.version
-    }
-    try {
-      const result = await write(ifVersion)
-      if (result === null) throw notFound(`Product ${id} does not exist.`)
-      return result
-    } catch (error) {
-      if (error instanceof VersionConflict) throw preconditionFailed(error.current)
-      throw error
-    }
-  }
-
-  // PUT (every field) and PATCH (some) differ only in which fields they change.
-  async function saveChanges (request: FastifyRequest, reply: FastifyReply, id: number, changes: Partial<ProductInput>) {
-    const product = await conditionally(id, request.headers['if-match'], (ifVersion) =>
-      products.update(id, changes, changeContext(request), ifVersion))
-    return reply.header('etag', productEtag(product)).send(toProductJson(product))
-  }
+  const products = productService(fastify.store)
 
   function preconditionFailed (current: ProductRecord): HttpProblem {
     return new HttpProblem(412, `If-Match does not match the current ETag ${productEtag(current)}; fetch the product again.`, {
       headers: { etag: productEtag(current) }
     })
   }
+
+  /** A change's result as HTTP: the product, or 404, or 412 naming the current ETag. */
+  function changed (id: number, result: ChangeResult): ProductRecord {
+    if (result.kind === 'not-found') throw notFound(`Product ${id} does not exist.`)
+    if (result.kind === 'stale') throw preconditionFailed(result.current)
+    return result.product
+  }
+
+  // PUT (every field) and PATCH (some) differ only in which fields they change.
+  async function saveChanges (request: FastifyRequest, reply: FastifyReply, id: number, changes: Partial<ProductInput>) {
+    const product = changed(id, await products.update(id, changes, changeContext(request), request.headers['if-match']))
+    return reply.header('etag', productEtag(product)).send(toProductJson(product))
+  }
+
+  const createdResponse = (product: ProductRecord) =>
+    jsonResponse(201, toProductJson(product), { location: `/products/${product.id}`, etag: productEtag(product) })
 
   fastify.get('/', {
     schema: {
@@ -192,8 +167,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/', {
     onRequest: fastify.requireAdmin,
-    preHandler: idempotency.preHandler,
-    onSend: idempotency.onSend,
+    preHandler: fastify.idempotencyKey,
     schema: {
       tags: ['products'],
       summary: 'Create a product (admin)',
@@ -206,7 +180,12 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const product = await products.create(toInput(request.body), changeContext(request))
+    const { idempotencyKey } = request
+    const result = await products.create(toInput(request.body), changeContext(request), idempotencyKey && { ...idempotencyKey, respond: createdResponse })
+    if (result.kind === 'key-reused') throw new HttpProblem(422, 'This Idempotency-Key was already used with a different request.')
+    if (result.kind === 'replay') return reply.sendStored(result.response, true)
+    if (result.response) return reply.sendStored(result.response, false)
+    const product = result.value
     return reply
       .code(201)
       .header('location', `/products/${product.id}`)
@@ -252,8 +231,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { id } = request.params
-    await conditionally(id, request.headers['if-match'], async (ifVersion) =>
-      (await products.delete(id, changeContext(request), ifVersion)) ? true : null)
+    changed(id, await products.delete(id, changeContext(request), request.headers['if-match']))
     return reply.code(204).send(null)
   })
 }

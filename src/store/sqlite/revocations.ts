@@ -1,7 +1,8 @@
 import { lt, sql } from 'drizzle-orm'
-import { revokedTokens, subjectRevocations } from '../db/schema.js'
-import type { RevocationRepository } from './revocation-repository.js'
-import type { SqliteDb } from './sqlite-product-repository.js'
+import type { RevocationRepository } from '../types.js'
+import type { SqliteDb } from './db.js'
+import { guard, guardSync } from './errors.js'
+import { revokedTokens, subjectRevocations } from './schema.js'
 
 const MAX_REMEMBERED = 50_000
 // How stale another process's revocation may be here. Reading data_version costs more than the
@@ -27,35 +28,35 @@ export class SqliteRevocationRepository implements RevocationRepository {
     // Both primary-key lookups in one statement: no scan, whatever the table sizes.
     this.#check = db
       .select({
-        tokenRevoked: sql<number>`exists (select 1 from ${revokedTokens} where ${revokedTokens.tokenId} = ${sql.placeholder('tokenId')})`,
+        tokenRevoked: sql<number>`exists (select 1 from ${revokedTokens} where ${revokedTokens.sub} = ${sql.placeholder('sub')} and ${revokedTokens.tokenId} = ${sql.placeholder('tokenId')})`,
         revokedBefore: sql<number | null>`(select ${subjectRevocations.revokedBefore} from ${subjectRevocations} where ${subjectRevocations.sub} = ${sql.placeholder('sub')})`
       })
       .from(sql`(select 1)`)
       .prepare()
   }
 
-  async revokeToken (tokenId: string, sub: string, expiresAt: Date): Promise<void> {
+  async revokeToken (sub: string, tokenId: string, expiresAt: Date): Promise<void> {
     this.#forget()
-    this.#db.insert(revokedTokens).values({ tokenId, sub, expiresAt }).onConflictDoNothing().run()
+    await guard(() => this.#db.insert(revokedTokens).values({ sub, tokenId, expiresAt }).onConflictDoNothing().run())
   }
 
   async revokeSubject (sub: string, issuedAtOrBefore: number): Promise<void> {
     this.#forget()
-    this.#db
+    await guard(() => this.#db
       .insert(subjectRevocations)
       .values({ sub, revokedBefore: issuedAtOrBefore })
       .onConflictDoUpdate({
         target: subjectRevocations.sub,
         set: { revokedBefore: sql`max(${subjectRevocations.revokedBefore}, excluded.revoked_before)` }
       })
-      .run()
+      .run())
   }
 
   generation (): number {
     const now = performance.now()
     if (now - this.#checkedAt >= CROSS_PROCESS_RECHECK_MS) {
       this.#checkedAt = now
-      const version = this.#dataVersion()
+      const version = guardSync(this.#dataVersion)
       if (version !== this.#seenVersion) {
         this.#seenVersion = version
         this.#forget()
@@ -69,11 +70,11 @@ export class SqliteRevocationRepository implements RevocationRepository {
     this.#generation++
   }
 
-  async isRevoked (tokenId: string, sub: string, issuedAt: number | null): Promise<boolean> {
+  async isRevoked (sub: string, tokenId: string, issuedAt: number | null): Promise<boolean> {
     this.generation()
-    const key = `${tokenId}\u0000${sub}\u0000${issuedAt ?? ''}`
+    const key = `${sub}\u0000${tokenId}\u0000${issuedAt ?? ''}`
     if (this.#notRevoked.has(key)) return false
-    const { tokenRevoked, revokedBefore } = this.#check.get({ tokenId, sub }) ?? { tokenRevoked: 0, revokedBefore: null }
+    const { tokenRevoked, revokedBefore } = guardSync(() => this.#check.get({ tokenId, sub })) ?? { tokenRevoked: 0, revokedBefore: null }
     // A token without iat cannot prove it came after an "everywhere" logout, so it counts as older.
     const revoked = Boolean(tokenRevoked) || (revokedBefore !== null && (issuedAt === null || issuedAt <= revokedBefore))
     if (!revoked) {
@@ -84,6 +85,6 @@ export class SqliteRevocationRepository implements RevocationRepository {
   }
 
   async purgeExpired (now: Date): Promise<number> {
-    return this.#db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, now)).run().changes
+    return guard(() => this.#db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, now)).run().changes)
   }
 }

@@ -2,16 +2,17 @@ import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { fieldErrors } from '../error-handler.js'
-import { createAjv } from '../lib/ajv.js'
-import { idempotencyHooks } from '../lib/idempotency.js'
-import { parsePrice } from '../lib/price.js'
-import { type FieldError, HttpProblem, validationProblem } from '../lib/problem.js'
-import { type ProductJson, toProductJson } from '../lib/product-json.js'
-import { type Product, type ProductInput, UnknownProducts } from '../repositories/product-repository.js'
-import { problemResponses } from '../schemas/common.js'
-import { Product as ProductSchema, ProductCreate, ProductId } from '../schemas/product.js'
-import { changeContext } from './products.js'
+import { createAjv } from '../../lib/ajv.js'
+import { changeContext } from '../../lib/change-context.js'
+import { fieldErrors } from '../../lib/field-errors.js'
+import { parsePrice } from '../../lib/price.js'
+import { type FieldError, HttpProblem, validationProblem } from '../../lib/problem.js'
+import { type ProductJson, toProductJson } from '../../lib/product-json.js'
+import { jsonResponse } from '../../plugins/idempotency.js'
+import { productService } from '../../services/products.js'
+import type { Product, ProductInput } from '../../store/types.js'
+import { problemResponses } from '../../schemas/common.js'
+import { Product as ProductSchema, ProductCreate, ProductId } from '../../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
 export const MAX_BULK_ROWS = 1000
@@ -99,8 +100,8 @@ async function * exportChunks (products: AsyncIterable<Product>, format: 'csv' |
 
 /** Import, export and bulk delete: the tutorial admin's bulk actions, for scripts. */
 const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { products } = fastify.store
-  const idempotency = idempotencyHooks(fastify.store.idempotency)
+  const products = productService(fastify.store)
+  const createdResponse = (created: Product[]) => jsonResponse(201, { created: created.length, items: created.map(toProductJson) })
   const validateRow = createAjv(false).compile(ProductCreate)
 
   fastify.get('/export', {
@@ -124,7 +125,7 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return reply
       .type(format === 'csv' ? `${CSV}; charset=utf-8` : NDJSON)
       .header('content-disposition', `attachment; filename="products.${format}"`)
-      .send(Readable.from(exportChunks(products.streamAll(), format)))
+      .send(Readable.from(exportChunks(products.all(), format)))
   })
 
   fastify.post('/bulk-delete', {
@@ -143,14 +144,11 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    try {
-      return { deleted: await products.deleteMany(request.body.ids, changeContext(request)) }
-    } catch (error) {
-      if (!(error instanceof UnknownProducts)) throw error
-      throw new HttpProblem(404, `No product has id ${error.ids.join(', ')}; nothing was deleted.`, {
-        errors: error.ids.map((id) => ({ in: 'body', field: `ids.${request.body.ids.indexOf(id)}`, message: `product ${id} does not exist` }))
-      })
-    }
+    const result = await products.deleteMany(request.body.ids, changeContext(request))
+    if (result.kind === 'ok') return { deleted: result.deleted }
+    throw new HttpProblem(404, `No product has id ${result.ids.join(', ')}; nothing was deleted.`, {
+      errors: result.ids.map((id) => ({ in: 'body', field: `ids.${request.body.ids.indexOf(id)}`, message: `product ${id} does not exist` }))
+    })
   })
 
   // Its own scope, so CSV and NDJSON are accepted by this route alone.
@@ -161,8 +159,7 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
     bulk.post('/bulk', {
       onRequest: fastify.requireAdmin,
-      preHandler: idempotency.preHandler,
-      onSend: idempotency.onSend,
+      preHandler: fastify.idempotencyKey,
       bodyLimit: BULK_BODY_LIMIT,
       schema: {
         tags: ['products'],
@@ -211,8 +208,12 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))
         throw new HttpProblem(400, `${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are not valid; nothing was created.`, { errors })
       }
-      const created = await products.createMany(inputs, changeContext(request))
-      return reply.code(201).send({ created: created.length, items: created.map(toProductJson) })
+      const { idempotencyKey } = request
+      const result = await products.createMany(inputs, changeContext(request), idempotencyKey && { ...idempotencyKey, respond: createdResponse })
+      if (result.kind === 'key-reused') throw new HttpProblem(422, 'This Idempotency-Key was already used with a different request.')
+      if (result.kind === 'replay') return reply.sendStored(result.response, true)
+      if (result.response) return reply.sendStored(result.response, false)
+      return reply.code(201).send({ created: result.value.length, items: result.value.map(toProductJson) })
     })
   })
 }
