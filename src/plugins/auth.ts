@@ -9,7 +9,7 @@ import { startDevIssuer } from '../auth/dev-issuer.js'
 import { createKeyResolver, type KeyResolver } from '../auth/key-resolver.js'
 import { createSeenRecorder } from '../services/users.js'
 import { ADMIN_PERMISSION, type Principal, principalFromClaims } from '../auth/principal.js'
-import { rateLimitExceeded } from '../http-policy.js'
+import { rateLimitExceeded } from './external/rate-limit.js'
 import { HttpProblem } from '../lib/problem.js'
 
 declare module 'fastify' {

@@ -1,7 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
-import { type Config, issuerSettings } from './config.js'
-import { docsContentSecurityPolicy } from './http-policy.js'
+import { type Config, issuerSettings } from '../../config.js'
 
 const BEARER_DESCRIPTION = 'An Auth0 RS256 access token for this API (or one from `npm run token` in development)'
 
@@ -89,4 +88,26 @@ export function swaggerUiOptions (config: Config): FastifySwaggerUiOptions {
       return spec as Record<string, unknown>
     }
   }
+}
+
+/**
+ * The policy Swagger UI runs under at /docs: its own scripts and styles (React sets inline
+ * styles), and, when Auth0 sign-in is on, the issuer for the token exchange.
+ */
+function docsContentSecurityPolicy (config: Config): string {
+  const issuer = issuerSettings(config)
+  const auth0 = issuer && config.AUTH0_CLIENT_ID ? ` ${new URL(issuer.issuer).origin}` : ''
+  return [
+    "default-src 'self'",
+    "base-uri 'self'",
+    "font-src 'self' data:",
+    "frame-ancestors 'none'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "script-src 'self'",
+    "script-src-attr 'none'",
+    "style-src 'self' 'unsafe-inline'",
+    `connect-src 'self'${auth0}`,
+    `form-action 'self'${auth0}`
+  ].join('; ')
 }
