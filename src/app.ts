@@ -17,7 +17,7 @@ import { helmetOptions } from './plugins/external/helmet.js'
 import { assignWriteBudget, rateLimitOptions, writeRateLimit } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
-import bodyReadersPlugin from './plugins/body-readers.js'
+import inFlightPlugin from './plugins/in-flight.js'
 import configPlugin from './plugins/config.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import storePlugin from './plugins/store.js'
@@ -55,7 +55,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(storePlugin)
   await app.register(authPlugin)
   await app.register(idempotencyPlugin)
-  await app.register(bodyReadersPlugin)
+  await app.register(inFlightPlugin)
 
   // Routes.
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
