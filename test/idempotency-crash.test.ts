@@ -25,7 +25,8 @@ async function startServer (t: Test, issuer: TestIssuer, databaseFile: string): 
     AUTH0_AUDIENCE: issuer.audience
   })
   const base = `http://127.0.0.1:${port}`
-  await waitForHttp(`${base}/health`, { proc, timeoutMs: 20_000 })
+  // Generous: under a loaded machine a cold tsx start can take a while.
+  await waitForHttp(`${base}/health`, { proc, timeoutMs: 60_000 })
   return { proc, base }
 }
 

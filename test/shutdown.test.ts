@@ -38,7 +38,8 @@ t.test('SIGTERM with a slow-body client connected: exit 0 within seconds, the re
     AUTH0_AUDIENCE: issuer.audience
   })
   const base = `http://127.0.0.1:${port}`
-  await waitForHttp(`${base}/health`, { proc, timeoutMs: 20_000 })
+  // Generous: under a loaded machine a cold tsx start can take a while.
+  await waitForHttp(`${base}/health`, { proc, timeoutMs: 60_000 })
   const token = issuer.adminToken()
   const warm = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } })
   await warm.body?.cancel()
