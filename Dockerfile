@@ -15,6 +15,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATABASE_URL=file:/data/store.db
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The committed migrations, one folder per dialect (drizzle/sqlite/, ...), applied at start-up.
 COPY drizzle ./drizzle
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -29,7 +29,7 @@ const KNOWN: Record<string, (row: Row) => unknown> = {
   image: (row) => `https://example.com/images/${row.index}.jpg`,
   created_at: (row) => row.at,
   updated_at: (row) => row.at,
-  // The lower-cased title search and sort read (see src/db/schema.ts).
+  // The lower-cased title search and sort read (see src/store/sqlite/schema.ts).
   title_key: (row) => row.title.toLowerCase()
 }
 const ORIGINAL = new Set(['title', 'price_cents', 'image', 'created_at', 'updated_at'])

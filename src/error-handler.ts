@@ -1,47 +1,14 @@
 import type { ErrorObject } from 'ajv'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { fieldErrors } from './lib/field-errors.js'
 import { type FieldError, HttpProblem, problemDocument } from './lib/problem.js'
-import { PROBLEM_CONTENT_TYPE } from './schemas/common.js'
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './schemas/common.js'
+import { StoreUnavailable } from './store/types.js'
 
-// Ajv's own wording, less its type-level noise, with the field named by path.
-export function fieldErrors (context: string, issues: ErrorObject[]): FieldError[] {
-  const seen = new Set<string>()
-  const errors: FieldError[] = []
-  // Where a union (anyOf) failed, its branches' complaints contradict each other ("must be
-  // string", "must be number"): one message from the union's own description says it better.
-  const unions = new Set(issues.filter((issue) => issue.keyword === 'anyOf').map((issue) => issue.instancePath))
-  for (const issue of issues) {
-    if (unions.has(issue.instancePath) && issue.keyword !== 'anyOf') continue
-    let field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
-    let message = issue.message ?? 'is invalid'
-    if (issue.keyword === 'anyOf') {
-      const description: unknown = issue.parentSchema?.description
-      message = typeof description === 'string' ? `must be ${description.charAt(0).toLowerCase()}${description.slice(1)}` : 'is not of an allowed form'
-    } else if (issue.keyword === 'required') {
-      field = [field, String(issue.params.missingProperty)].filter(Boolean).join('.')
-      message = 'is required'
-    } else if (issue.keyword === 'additionalProperties') {
-      field = [field, String(issue.params.additionalProperty)].filter(Boolean).join('.')
-      message = 'is not an allowed field'
-    } else if (issue.keyword === 'pattern') {
-      message = 'has an invalid format'
-    }
-    const key = `${field}\u0000${message}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    errors.push({ in: context, field, message })
-  }
-  return errors
-}
-
-// A full, read-only, locked or vanished database is an outage to retry, not a bug to mask.
-const DATABASE_FAULTS = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL)/
-
-function isDatabaseFault (error: unknown): boolean {
+// The store names no database in its errors: an outage is StoreUnavailable, however deep.
+function isStoreUnavailable (error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === 'string' && DATABASE_FAULTS.test(code)) return true
-    if (current instanceof TypeError && current.message === 'The database connection is not open') return true
+    if (current instanceof StoreUnavailable) return true
   }
   return false
 }
@@ -78,7 +45,7 @@ function classify (error: FastifyError & { validationContext?: string }): Mapped
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return { status: 414, detail: 'A path parameter is too long.' }
   }
-  if (isDatabaseFault(error)) {
+  if (isStoreUnavailable(error)) {
     return { status: 503, detail: 'The database is unavailable; retry shortly.', headers: { 'retry-after': '5' } }
   }
   if (error instanceof SyntaxError && error.statusCode === 400) {
@@ -123,4 +90,11 @@ export function sendProblem (
     .headers(extra.headers ?? {})
     .type(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`)
     .send(document)
+}
+
+/** Every failure, and every unknown route, answered as problem+json. */
+export function configureErrors (app: FastifyInstance): void {
+  app.addSchema(ProblemSchema)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
 }

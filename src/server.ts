@@ -1,12 +1,14 @@
+import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
+// How long a body still arriving at shutdown may take to arrive before its connection is closed.
+const BODY_GRACE_MS = 1000
 
-async function main (): Promise<void> {
-  let config
+function configOrExit () {
   try {
-    config = loadConfig(process.env)
+    return loadConfig(process.env)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`store-api: ${error.message}\n`)
@@ -14,29 +16,24 @@ async function main (): Promise<void> {
     }
     throw error
   }
+}
 
+async function main (): Promise<void> {
+  const config = configOrExit()
   const app = await buildApp(config)
 
-  let closing = false
-  const shutdown = (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight')
-    const timer = setTimeout(() => {
-      app.log.error('shutdown took too long; exiting')
-      process.exit(1)
-    }, SHUTDOWN_GRACE_MS)
-    timer.unref()
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'error while shutting down')
-        process.exit(1)
-      }
-    )
-  }
-  process.once('SIGTERM', () => shutdown('SIGTERM'))
-  process.once('SIGINT', () => shutdown('SIGINT'))
+  closeWithGrace({
+    delay: SHUTDOWN_GRACE_MS,
+    logger: { error: (message: string) => app.log.error(message) },
+    onTimeout: () => app.log.error('shutdown took too long; exiting')
+  }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an uncaught error')
+    else app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight')
+    // Stops accepting and closes idle connections; resolves once every request has ended.
+    const closed = app.close()
+    await app.closeConnectionsWhenSettled(BODY_GRACE_MS)
+    await closed
+  })
 
   await app.listen({ port: config.PORT, host: config.HOST })
 }

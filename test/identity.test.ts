@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { bearer, startApp, startIssuer } from './helpers/app.js'
 import { profileOf } from './helpers/issuer.js'
-import { CROSS_PROCESS_RECHECK_MS } from '../src/repositories/sqlite-revocation-repository.js'
+import { CROSS_PROCESS_RECHECK_MS } from '../src/store/sqlite/revocations.js'
 
 const PRODUCT = { title: 'Chair', price: '1.00', image: 'https://example.com/c.jpg' }
 
@@ -239,9 +239,9 @@ t.test('expired revocations are purged', async (t) => {
   const shortLived = issuer.userToken({ jti: 'short', exp: now + 30 })
   t.equal((await app.inject({ method: 'POST', url: '/logout', headers: bearer(shortLived) })).statusCode, 200)
   t.equal(await app.store.revocations.purgeExpired(new Date()), 0, 'an unexpired revocation is kept')
-  t.equal(await app.store.revocations.isRevoked('jti:short', 'auth0|user-1', now), true)
+  t.equal(await app.store.revocations.isRevoked('auth0|user-1', 'jti:short', now), true)
   t.equal(await app.store.revocations.purgeExpired(new Date(Date.now() + 60_000)), 1, 'once the token has expired its revocation goes')
-  t.equal(await app.store.revocations.isRevoked('jti:short', 'auth0|user-1', now), false)
+  t.equal(await app.store.revocations.isRevoked('auth0|user-1', 'jti:short', now), false)
 })
 
 t.test('expired idempotency records are purged, freeing their keys', async (t) => {
@@ -269,4 +269,20 @@ t.test('a logout through another process on the same database is seen within a s
   const after = await first.inject({ method: 'GET', url: '/me', headers: bearer(token) })
   t.equal(after.statusCode, 401, 'the first instance refuses it once its recheck interval has passed')
   t.match(after.headers['www-authenticate'], /token revoked/)
+})
+
+t.test("logging out one user's token leaves another user's token with the same jti working", async (t) => {
+  const issuer = await startIssuer(t)
+  const app = await startApp(t, issuer, { DATABASE_URL: tempDatabase(t) })
+  // A jti is unique per issuer and subject at best; two subjects may well share one.
+  const alice = issuer.userToken({ sub: 'auth0|alice', jti: 'same-jti' })
+  const bob = issuer.userToken({ sub: 'auth0|bob', jti: 'same-jti' })
+  t.equal((await app.inject({ method: 'GET', url: '/me', headers: bearer(bob) })).statusCode, 200, "bob's token works")
+  t.equal((await app.inject({ method: 'POST', url: '/logout', headers: bearer(alice) })).statusCode, 200)
+  const aliceAgain = await app.inject({ method: 'GET', url: '/me', headers: bearer(alice) })
+  t.equal(aliceAgain.statusCode, 401, "alice's token is revoked")
+  const bobAgain = await app.inject({ method: 'GET', url: '/me', headers: bearer(bob) })
+  t.equal(bobAgain.statusCode, 200, "bob's token, sharing its jti, still works")
+  t.equal(await app.store.revocations.isRevoked('auth0|bob', 'jti:same-jti', null), false)
+  t.equal(await app.store.revocations.isRevoked('auth0|alice', 'jti:same-jti', null), true)
 })

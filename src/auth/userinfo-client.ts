@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { UserProfile } from '../repositories/user-repository.js'
+import type { UserProfile } from '../store/types.js'
 
 export interface UserInfoOptions {
   /** `<issuer>userinfo`, where Auth0 serves it. */

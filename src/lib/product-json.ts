@@ -1,4 +1,4 @@
-import type { Product } from '../repositories/product-repository.js'
+import type { Product } from '../store/types.js'
 import { formatPrice } from './price.js'
 
 /** A product as every response (and every audit entry) shows it. */
@@ -20,9 +20,4 @@ export function toProductJson (product: Product): ProductJson {
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString()
   }
-}
-
-/** The key search and title sorting use: Unicode-aware, unlike SQLite's ASCII-only lower(). */
-export function titleKey (title: string): string {
-  return title.toLowerCase()
 }

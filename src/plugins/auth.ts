@@ -7,9 +7,9 @@ import { type IssuerSettings, issuerSettings } from '../config.js'
 import { insufficientScope, invalidToken, missingToken } from '../auth/auth-errors.js'
 import { startDevIssuer } from '../auth/dev-issuer.js'
 import { createKeyResolver, type KeyResolver } from '../auth/key-resolver.js'
-import { createSeenRecorder } from '../auth/seen-recorder.js'
+import { createSeenRecorder } from '../services/users.js'
 import { ADMIN_PERMISSION, type Principal, principalFromClaims } from '../auth/principal.js'
-import { rateLimitExceeded } from '../http-policy.js'
+import { rateLimitExceeded } from './external/rate-limit.js'
 import { HttpProblem } from '../lib/problem.js'
 
 declare module 'fastify' {
@@ -220,7 +220,7 @@ export default fp(
       const entry = known ?? await verifyHeader(request, header)
       const generation = revocations.generation()
       const { principal } = entry
-      if (await revocations.isRevoked(principal.tokenId, principal.sub, principal.iat)) {
+      if (await revocations.isRevoked(principal.sub, principal.tokenId, principal.iat)) {
         throw invalidToken('token revoked')
       }
       entry.notRevokedIn = generation
@@ -253,5 +253,5 @@ export default fp(
       })
     })
   },
-  { name: 'auth', dependencies: ['config', 'database', '@fastify/rate-limit'] }
+  { name: 'auth', dependencies: ['config', 'store', '@fastify/rate-limit'] }
 )

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { encodeCursor, isNonNegativeInteger, readCursor } from '../lib/cursor.js'
 import { notFound } from '../lib/problem.js'
-import type { User, UserPosition } from '../repositories/user-repository.js'
+import { userService } from '../services/users.js'
+import type { User, UserPosition } from '../store/types.js'
 import { problemResponses } from '../schemas/common.js'
 import { UserList, UserListQuery, UserParams, UserRecord, type UserRecordJson } from '../schemas/user.js'
 
@@ -18,7 +19,7 @@ function positionFromCursor (cursor: string | undefined): UserPosition | null {
 
 /** The tutorial's admin view of user records, read-only. */
 const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { users } = fastify.store
+  const users = userService(fastify.store)
   fastify.addHook('onRequest', fastify.requireAdmin)
 
   fastify.get('/', {
@@ -30,7 +31,7 @@ const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: UserList, ...problemResponses(400, 401, 403) }
     }
   }, async (request) => {
-    const page = await users.list({ limit: request.query.limit, after: positionFromCursor(request.query.cursor) })
+    const page = await users.list(request.query.limit, positionFromCursor(request.query.cursor))
     return { items: page.items.map(toUserJson), nextCursor: page.next ? encodeCursor({ ...page.next }) : null }
   })
 

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { encodeCursor, isNonNegativeInteger, readCursor } from '../lib/cursor.js'
 import { validationProblem } from '../lib/problem.js'
-import type { AuditEntry, AuditQuery as AuditFilter } from '../repositories/audit-repository.js'
+import { toProductJson } from '../lib/product-json.js'
+import { productService } from '../services/products.js'
+import type { AuditEntry, AuditQuery as AuditFilter } from '../store/types.js'
 import { AuditPage, AuditQuery, HistoryQuery } from '../schemas/audit.js'
 import { problemResponses } from '../schemas/common.js'
 import { ProductParams } from '../schemas/product.js'
@@ -13,16 +15,21 @@ function beforeIdFromCursor (cursor: string | undefined): number | null {
 }
 
 function toJson (entry: AuditEntry) {
-  return { ...entry, at: entry.at.toISOString() }
+  return {
+    ...entry,
+    at: entry.at.toISOString(),
+    before: entry.before && toProductJson(entry.before),
+    after: entry.after && toProductJson(entry.after)
+  }
 }
 
 /** The tutorial admin's "history": who changed which product, when, from what to what. */
 const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { audit } = fastify.store
+  const products = productService(fastify.store)
   fastify.addHook('onRequest', fastify.requireAdmin)
 
   async function page (filter: Omit<AuditFilter, 'beforeId'>, cursor: string | undefined) {
-    const result = await audit.list({ ...filter, beforeId: beforeIdFromCursor(cursor) })
+    const result = await products.changes({ ...filter, beforeId: beforeIdFromCursor(cursor) })
     return {
       items: result.items.map(toJson),
       nextCursor: result.nextBeforeId === null ? null : encodeCursor({ before: result.nextBeforeId })

@@ -1,0 +1,30 @@
+import { type FastifyServerOptions, LogController } from 'fastify'
+import { type Config, trustProxy } from '../config.js'
+import { errorHandler } from '../error-handler.js'
+import { clientErrorHandler } from './client-error.js'
+import { requestIds } from './request-id.js'
+
+export const JSON_BODY_LIMIT = 1024 * 1024
+
+/** Fastify's server options for this config; tests use the same ones as `npm start`. */
+export function serverOptions (config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' }
+    },
+    // A caller's X-Request-Id is kept when it is short and plain, so traces can be joined up.
+    requestIdHeader: false,
+    genReqId: requestIds(),
+    bodyLimit: JSON_BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+    // Behind a load balancer, the client's address (for the per-IP budgets) comes from X-Forwarded-For.
+    trustProxy: trustProxy(config),
+    // Fastify's two lines per request give way to the one onResponse line (request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler,
+    // Errors the router raises before any route runs (bad URL encoding, oversized params).
+    frameworkErrors: errorHandler
+  }
+}

@@ -1,0 +1,113 @@
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
+import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
+import { type Config, issuerSettings } from '../../config.js'
+
+const BEARER_DESCRIPTION = 'An Auth0 RS256 access token for this API (or one from `npm run token` in development)'
+
+/** The OpenAPI document's frame; paths come from the route schemas. Independent of config, so it can be committed. */
+export function swaggerOptions (version: string): FastifyDynamicSwaggerOptions {
+  return {
+    // Shared schemas keep their $id as their component name (Problem, not def-0).
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+    },
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'store-api',
+        version,
+        description:
+          "A shop's product catalogue. Anyone can read products; admins (Auth0 role claim or the write:products permission) manage them. Errors are RFC 9457 application/problem+json."
+      },
+      tags: [
+        { name: 'products', description: 'The catalogue' },
+        { name: 'identity', description: 'The signed-in user: profile and logout' },
+        { name: 'admin', description: 'Admin views of user records' },
+        { name: 'health', description: 'Liveness and readiness' }
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: BEARER_DESCRIPTION }
+        }
+      }
+    }
+  }
+}
+
+type Spec = {
+  components?: { securitySchemes?: Record<string, unknown> }
+  paths?: Record<string, Record<string, { security?: Array<Record<string, string[]>> }>>
+}
+
+/**
+ * Swagger UI at /docs. With an Auth0 client id its Authorize button signs in through Auth0
+ * (authorization code with PKCE, passing the audience, no client secret); otherwise it takes
+ * a pasted bearer token. The sign-in scheme is added to the UI's copy of the spec only, so
+ * /openapi.json stays the committed document.
+ */
+export function swaggerUiOptions (config: Config): FastifySwaggerUiOptions {
+  const issuer = issuerSettings(config)
+  const clientId = config.AUTH0_CLIENT_ID
+  if (!issuer || !clientId) {
+    return { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, staticCSP: docsContentSecurityPolicy(config) }
+  }
+  return {
+    routePrefix: '/docs',
+    staticCSP: docsContentSecurityPolicy(config),
+    uiConfig: { persistAuthorization: true },
+    initOAuth: {
+      clientId,
+      usePkceWithAuthorizationCodeGrant: true,
+      scopes: ['openid', 'profile', 'email'],
+      additionalQueryStringParams: { audience: issuer.audience }
+    },
+    transformSpecification: (original) => {
+      const spec = structuredClone(original) as Spec
+      spec.components ??= {}
+      spec.components.securitySchemes = {
+        ...spec.components.securitySchemes,
+        auth0: {
+          type: 'oauth2',
+          description: 'Sign in through Auth0 (authorization code with PKCE)',
+          flows: {
+            authorizationCode: {
+              authorizationUrl: `${issuer.issuer}authorize`,
+              tokenUrl: `${issuer.issuer}oauth/token`,
+              scopes: { openid: 'OpenID Connect', profile: 'Your name and picture', email: 'Your email address' }
+            }
+          }
+        }
+      }
+      for (const operations of Object.values(spec.paths ?? {})) {
+        for (const operation of Object.values(operations)) {
+          if (operation.security?.some((requirement) => 'bearerAuth' in requirement)) {
+            operation.security = [...operation.security, { auth0: ['openid', 'profile', 'email'] }]
+          }
+        }
+      }
+      return spec as Record<string, unknown>
+    }
+  }
+}
+
+/**
+ * The policy Swagger UI runs under at /docs: its own scripts and styles (React sets inline
+ * styles), and, when Auth0 sign-in is on, the issuer for the token exchange.
+ */
+function docsContentSecurityPolicy (config: Config): string {
+  const issuer = issuerSettings(config)
+  const auth0 = issuer && config.AUTH0_CLIENT_ID ? ` ${new URL(issuer.issuer).origin}` : ''
+  return [
+    "default-src 'self'",
+    "base-uri 'self'",
+    "font-src 'self' data:",
+    "frame-ancestors 'none'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "script-src 'self'",
+    "script-src-attr 'none'",
+    "style-src 'self' 'unsafe-inline'",
+    `connect-src 'self'${auth0}`,
+    `form-action 'self'${auth0}`
+  ].join('; ')
+}

@@ -1,0 +1,221 @@
+import { Readable } from 'node:stream'
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { parse as parseCsv } from 'csv-parse/sync'
+import { createAjv } from '../../lib/ajv.js'
+import { changeContext } from '../../lib/change-context.js'
+import { fieldErrors } from '../../lib/field-errors.js'
+import { parsePrice } from '../../lib/price.js'
+import { type FieldError, HttpProblem, validationProblem } from '../../lib/problem.js'
+import { type ProductJson, toProductJson } from '../../lib/product-json.js'
+import { jsonResponse } from '../../plugins/idempotency.js'
+import { productService } from '../../services/products.js'
+import type { Product, ProductInput } from '../../store/types.js'
+import { problemResponses } from '../../schemas/common.js'
+import { Product as ProductSchema, ProductCreate, ProductId } from '../../schemas/product.js'
+
+const ADMIN = { security: [{ bearerAuth: [] }] }
+export const MAX_BULK_ROWS = 1000
+// 1000 rows of the longest valid product are well under this.
+export const BULK_BODY_LIMIT = 4 * 1024 * 1024
+const CSV_COLUMNS = ['title', 'price', 'image'] as const
+const NDJSON = 'application/x-ndjson'
+const CSV = 'text/csv'
+const EXPORT_CHUNK_ROWS = 200
+
+const BulkResult = Type.Object({
+  created: Type.Integer({ minimum: 1 }),
+  items: Type.Array(ProductSchema)
+})
+
+function rowError (row: number, field: string, message: string): FieldError {
+  return { in: 'body', row, field, message }
+}
+
+function tooMany (count: number): HttpProblem {
+  return validationProblem([{ in: 'body', field: '', message: `has ${count} rows; at most ${MAX_BULK_ROWS} per request` }])
+}
+
+/** NDJSON lines -> values; a line that is not JSON is that row's error. */
+function ndjsonRows (text: string, errors: FieldError[]): unknown[] {
+  const rows: unknown[] = []
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue
+    if (rows.length >= MAX_BULK_ROWS) throw tooMany(rows.length + 1)
+    try {
+      rows.push(JSON.parse(line))
+    } catch {
+      rows.push(undefined)
+      errors.push(rowError(rows.length, '', 'is not valid JSON'))
+    }
+  }
+  return rows
+}
+
+/** CSV with the header title,price,image (any order) -> row objects. */
+function csvRows (text: string, errors: FieldError[]): unknown[] {
+  let records: string[][]
+  try {
+    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][]
+  } catch (error) {
+    throw validationProblem([{ in: 'body', field: '', message: `is not valid CSV: ${(error as Error).message}` }])
+  }
+  const [header, ...data] = records
+  const names = (header ?? []).map((name) => name.trim())
+  if (names.length !== CSV_COLUMNS.length || !CSV_COLUMNS.every((column) => names.includes(column))) {
+    throw validationProblem([{ in: 'body', field: '', message: 'the CSV header must be title,price,image' }])
+  }
+  if (data.length > MAX_BULK_ROWS) throw tooMany(data.length)
+  return data.map((record, index) => {
+    if (record.length !== names.length) {
+      errors.push(rowError(index + 1, '', `has ${record.length} fields, expected ${names.length}`))
+    }
+    return Object.fromEntries(names.map((name, i) => [name, record[i]]))
+  })
+}
+
+function csvField (value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+}
+
+function exportLine (product: ProductJson, format: 'csv' | 'ndjson'): string {
+  if (format === 'ndjson') return `${JSON.stringify(product)}\n`
+  const { id, title, price, image, createdAt, updatedAt } = product
+  return `${[String(id), title, price, image, createdAt, updatedAt].map(csvField).join(',')}\n`
+}
+
+async function * exportChunks (products: AsyncIterable<Product>, format: 'csv' | 'ndjson'): AsyncGenerator<string> {
+  if (format === 'csv') yield 'id,title,price,image,createdAt,updatedAt\n'
+  let chunk = ''
+  let rows = 0
+  for await (const product of products) {
+    chunk += exportLine(toProductJson(product), format)
+    if (++rows % EXPORT_CHUNK_ROWS === 0) {
+      yield chunk
+      chunk = ''
+    }
+  }
+  if (chunk) yield chunk
+}
+
+/** Import, export and bulk delete: the tutorial admin's bulk actions, for scripts. */
+const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const products = productService(fastify.store)
+  const createdResponse = (created: Product[]) => jsonResponse(201, { created: created.length, items: created.map(toProductJson) })
+  const validateRow = createAjv(false).compile(ProductCreate)
+
+  fastify.get('/export', {
+    schema: {
+      tags: ['products'],
+      summary: 'Export every product as CSV or NDJSON (streamed)',
+      querystring: Type.Object(
+        { format: Type.Unsafe<'csv' | 'ndjson'>({ type: 'string', enum: ['csv', 'ndjson'], default: 'ndjson' }) },
+        { additionalProperties: false }
+      ),
+      response: {
+        200: {
+          description: 'Every product in id order; CSV has the header id,title,price,image,createdAt,updatedAt',
+          content: { [CSV]: { schema: { type: 'string' } }, [NDJSON]: { schema: { type: 'string' } } }
+        },
+        ...problemResponses(400)
+      }
+    }
+  }, async (request, reply) => {
+    const { format } = request.query
+    return reply
+      .type(format === 'csv' ? `${CSV}; charset=utf-8` : NDJSON)
+      .header('content-disposition', `attachment; filename="products.${format}"`)
+      .send(Readable.from(exportChunks(products.all(), format)))
+  })
+
+  fastify.post('/bulk-delete', {
+    onRequest: fastify.requireAdmin,
+    schema: {
+      tags: ['products'],
+      summary: 'Delete many products at once, all or nothing (admin)',
+      ...ADMIN,
+      body: Type.Object(
+        { ids: Type.Array(ProductId, { minItems: 1, maxItems: MAX_BULK_ROWS }) },
+        { additionalProperties: false }
+      ),
+      response: {
+        200: Type.Object({ deleted: Type.Integer() }),
+        ...problemResponses(400, 401, 403, 404, 413, 415)
+      }
+    }
+  }, async (request) => {
+    const result = await products.deleteMany(request.body.ids, changeContext(request))
+    if (result.kind === 'ok') return { deleted: result.deleted }
+    throw new HttpProblem(404, `No product has id ${result.ids.join(', ')}; nothing was deleted.`, {
+      errors: result.ids.map((id) => ({ in: 'body', field: `ids.${request.body.ids.indexOf(id)}`, message: `product ${id} does not exist` }))
+    })
+  })
+
+  // Its own scope, so CSV and NDJSON are accepted by this route alone.
+  await fastify.register(async (bulk) => {
+    bulk.addContentTypeParser([NDJSON, CSV], { parseAs: 'string', bodyLimit: BULK_BODY_LIMIT }, (_request, body, done) => {
+      done(null, body)
+    })
+
+    bulk.post('/bulk', {
+      onRequest: fastify.requireAdmin,
+      preHandler: fastify.idempotencyKey,
+      bodyLimit: BULK_BODY_LIMIT,
+      schema: {
+        tags: ['products'],
+        summary: 'Create up to 1000 products at once, all or nothing (admin)',
+        description:
+          'A JSON array, NDJSON (one product per line) or CSV with the header title,price,image. One bad row rejects the whole batch with 400 and an errors list giving each bad row, field and reason.',
+        ...ADMIN,
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+        body: {
+          content: {
+            'application/json': { schema: Type.Array(Type.Unknown(), { description: 'Products as in POST /products' }) },
+            [NDJSON]: { schema: Type.String({ description: 'One product object per line' }) },
+            [CSV]: { schema: Type.String({ description: 'Header title,price,image, then one product per line' }) }
+          }
+        },
+        response: { 201: BulkResult, ...problemResponses(400, 401, 403, 409, 413, 415, 422) }
+      }
+    }, async (request, reply) => {
+      const errors: FieldError[] = []
+      const body = request.body as unknown
+      const contentType = request.headers['content-type'] ?? ''
+      const rows = Array.isArray(body)
+        ? body
+        : contentType.startsWith(CSV)
+          ? csvRows(String(body), errors)
+          : ndjsonRows(String(body), errors)
+      if (rows.length === 0) throw validationProblem([{ in: 'body', field: '', message: 'has no products' }])
+      if (rows.length > MAX_BULK_ROWS) throw tooMany(rows.length)
+      const failed = new Set(errors.map((error) => error.row))
+      const inputs: ProductInput[] = []
+      rows.forEach((row, index) => {
+        const number = index + 1
+        if (failed.has(number)) return
+        if (!validateRow(row)) {
+          for (const error of fieldErrors('body', validateRow.errors ?? [])) errors.push({ ...error, row: number })
+          return
+        }
+        const cents = parsePrice(row.price)
+        if (cents === null) {
+          errors.push(rowError(number, 'price', 'must be from 0.00 to 99999.99 with at most two decimals'))
+          return
+        }
+        inputs.push({ title: row.title.trim(), priceCents: cents, image: row.image })
+      })
+      if (errors.length > 0) {
+        errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))
+        throw new HttpProblem(400, `${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are not valid; nothing was created.`, { errors })
+      }
+      const { idempotencyKey } = request
+      const result = await products.createMany(inputs, changeContext(request), idempotencyKey && { ...idempotencyKey, respond: createdResponse })
+      if (result.kind === 'key-reused') throw new HttpProblem(422, 'This Idempotency-Key was already used with a different request.')
+      if (result.kind === 'replay') return reply.sendStored(result.response, true)
+      if (result.response) return reply.sendStored(result.response, false)
+      return reply.code(201).send({ created: result.value.length, items: result.value.map(toProductJson) })
+    })
+  })
+}
+
+export default productBulkRoutes
