@@ -16,9 +16,11 @@ import { HttpProblem, problemDocument } from './lib/problem.js'
 import { ProblemSchema } from './schemas/common.js'
 import { assignWriteBudget, corsOptions, rateLimitOptions, securityHeaders, writeRateLimit } from './http-policy.js'
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
+import { createSeenRecorder } from './auth/seen-recorder.js'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
 import databasePlugin from './plugins/database.js'
+import devIssuerPlugin from './plugins/dev-issuer.js'
 import healthRoutes from './routes/health.js'
 import adminUserRoutes from './routes/admin-users.js'
 import meRoutes from './routes/me.js'
@@ -131,7 +133,9 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(swaggerUi, swaggerUiOptions(config))
 
   await app.register(databasePlugin)
-  await app.register(authPlugin)
+  await app.register(devIssuerPlugin)
+  const seen = createSeenRecorder(app.store.users)
+  await app.register(authPlugin, { onAuthenticated: (principal, log) => seen.record(principal, log) })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(healthRoutes)
