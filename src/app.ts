@@ -12,6 +12,7 @@ import { type Config, corsOrigins } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { createAjv } from './lib/ajv.js'
 import { jsonDepth } from './lib/json-depth.js'
+import { redactUrl } from './lib/redact-url.js'
 import { HttpProblem, problemDocument } from './lib/problem.js'
 import { ProblemSchema } from './schemas/common.js'
 import { assignWriteBudget, corsOptions, rateLimitOptions, securityHeaders, writeRateLimit } from './http-policy.js'
@@ -33,12 +34,6 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 export const JSON_BODY_LIMIT = 1024 * 1024
 const MAX_JSON_DEPTH = 32
-
-const SECRET_PARAM = /([?&][^=&]*(?:token|code|secret|password|key|auth)[^=&]*=)[^&]*/gi
-
-function redactUrl (url: string): string {
-  return url.replace(SECRET_PARAM, '$1[redacted]')
-}
 
 // Errors Node's HTTP parser raises before Fastify sees a request: oversized headers or URL, garbage.
 function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void {
