@@ -17,9 +17,11 @@ import { helmetOptions } from './plugins/external/helmet.js'
 import { assignWriteBudget, rateLimitOptions, writeRateLimit } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
+import { createSeenRecorder } from './services/users.js'
 import { registerMetrics } from './plugins/external/metrics.js'
 import inFlightPlugin from './plugins/in-flight.js'
 import configPlugin from './plugins/config.js'
+import devIssuerPlugin from './plugins/dev-issuer.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import storePlugin from './plugins/store.js'
 import healthRoutes from './routes/health.js'
@@ -55,7 +57,9 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
 
   // Our infrastructure.
   await app.register(storePlugin)
-  await app.register(authPlugin)
+  await app.register(devIssuerPlugin)
+  const seen = createSeenRecorder(app.store.users)
+  await app.register(authPlugin, { onAuthenticated: (principal, log) => seen.record(principal, log) })
   await app.register(idempotencyPlugin)
   await app.register(inFlightPlugin)
 

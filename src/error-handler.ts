@@ -75,12 +75,22 @@ export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): 
   sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`)
 }
 
+function hasUnreadBody (request: FastifyRequest): boolean {
+  const { raw } = request
+  if (raw.complete !== false) return false
+  const length = raw.headers['content-length']
+  return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
 export function sendProblem (
   reply: FastifyReply,
   status: number,
   detail: string,
   extra: { errors?: FieldError[]; headers?: Record<string, string> } = {}
 ): void {
+  // Answered before the body was read: closing after the answer stops a client that keeps
+  // sending (slowly, or a large body) from holding the socket.
+  if (hasUnreadBody(reply.request)) reply.header('connection', 'close')
   const document = problemDocument(status, detail, {
     requestId: String(reply.request.id),
     ...(extra.errors ? { errors: extra.errors } : {})

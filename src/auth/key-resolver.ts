@@ -189,3 +189,22 @@ export function createKeyResolver (options: KeyResolverOptions): KeyResolver {
     }
   }
 }
+
+/**
+ * The startup fetch of the signing keys, given up on (not cancelled) after `budgetMs`: a listing
+ * and a key fetch each have the JWKS timeout, and together they must stay well inside
+ * Fastify's 10 s plugin timeout, or a slow issuer would stop the boot.
+ */
+export async function warmUpWithin (keys: KeyResolver, budgetMs: number): Promise<void> {
+  const warming = keys.warmUp()
+  warming.catch(() => {})
+  let timer: NodeJS.Timeout | undefined
+  const giveUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${budgetMs} ms`)), budgetMs)
+  })
+  try {
+    await Promise.race([warming, giveUp])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -36,7 +36,9 @@ export function principalFromClaims (claims: Record<string, unknown>, settings: 
     permissions,
     isAdmin: roles.includes(settings.adminRole) || permissions.includes(ADMIN_PERMISSION),
     exp: Number(claims.exp),
-    iat: typeof claims.iat === 'number' ? claims.iat : null,
+    // Whole seconds, as "log out everywhere" records them: a token issued within the second of
+    // such a logout is revoked by it, whatever fraction its iat carries.
+    iat: typeof claims.iat === 'number' ? Math.floor(claims.iat) : null,
     tokenId: typeof claims.jti === 'string' && claims.jti !== ''
       ? `jti:${claims.jti}`
       : `sha256:${createHash('sha256').update(canonical(token)).digest('base64url')}`

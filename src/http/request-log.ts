@@ -1,10 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-
-const SECRET_PARAM = /([?&][^=&]*(?:token|code|secret|password|key|auth)[^=&]*=)[^&]*/gi
-
-function redactUrl (url: string): string {
-  return url.replace(SECRET_PARAM, '$1[redacted]')
-}
+import { redactUrl } from '../lib/redact-url.js'
 
 /** One line per request, with secrets kept out of the URL; no hook at all when it would not print. */
 export function addRequestLog (app: FastifyInstance, level: string): void {

@@ -17,6 +17,11 @@ export function serverOptions (config: Config): FastifyServerOptions {
     requestIdHeader: false,
     genReqId: requestIds(),
     bodyLimit: JSON_BODY_LIMIT,
+    // Fastify's requestTimeout 0 also turns off Node's own limit: a client sending slowly would
+    // hold its socket for ever. Limits and hardening in the README explains the three.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     // Behind a load balancer, the client's address (for the per-IP budgets) comes from X-Forwarded-For.

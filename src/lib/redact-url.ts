@@ -1,0 +1,41 @@
+// A parameter whose name says it may carry a credential; matched on the decoded name.
+const SECRET_NAME = /token|jwt|code|secret|passw|pwd|key|auth|session|sig|credential/i
+// A compact JWS or JWE (three or five base64url parts), whatever the parameter is called.
+const JWT_SHAPED = /^([A-Za-z0-9_-]+)(\.[A-Za-z0-9_-]+){1,3}\.[A-Za-z0-9_-]*$/
+// A JWT inside a longer value (a URL passed as a parameter, say): its header starts {" -> eyJ.
+const JWT_INSIDE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\./
+const REDACTED = '[redacted]'
+
+function decode (text: string): string | null {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '))
+  } catch {
+    return null
+  }
+}
+
+// The shape alone would also take "1.2.3" or "www.example.com": a JWT's first part is a JSON object.
+function looksLikeJwt (text: string): boolean {
+  const first = JWT_SHAPED.exec(text)?.[1]
+  if (first !== undefined && Buffer.from(first, 'base64url').toString('latin1').trimStart().startsWith('{')) return true
+  return JWT_INSIDE.test(text)
+}
+
+function redactParameter (part: string): string {
+  const equals = part.indexOf('=')
+  const rawName = equals === -1 ? part : part.slice(0, equals)
+  const name = decode(rawName)
+  // A name that cannot be decoded, or is itself a token, cannot be judged: nothing of it is kept.
+  if (name === null || looksLikeJwt(name)) return REDACTED
+  if (equals === -1) return part
+  const value = decode(part.slice(equals + 1))
+  if (SECRET_NAME.test(name) || value === null || looksLikeJwt(value)) return `${rawName}=${REDACTED}`
+  return part
+}
+
+/** The URL as it may be logged: query parameters that can carry a credential masked, by rule. */
+export function redactUrl (url: string): string {
+  const question = url.indexOf('?')
+  if (question === -1) return url
+  return `${url.slice(0, question + 1)}${url.slice(question + 1).split('&').map(redactParameter).join('&')}`
+}
