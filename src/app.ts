@@ -13,7 +13,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js'
 import { createAjv } from './lib/ajv.js'
 import { jsonDepth } from './lib/json-depth.js'
 import { HttpProblem, problemDocument } from './lib/problem.js'
-import { ProblemSchema } from './schemas/common.js'
+import { SHARED_SCHEMAS } from './schemas/index.js'
 import { assignWriteBudget, corsOptions, rateLimitOptions, securityHeaders, writeRateLimit } from './http-policy.js'
 import { swaggerOptions, swaggerUiOptions } from './swagger-options.js'
 import authPlugin from './plugins/auth.js'
@@ -38,13 +38,19 @@ function redactUrl (url: string): string {
   return url.replace(SECRET_PARAM, '$1[redacted]')
 }
 
+// The headers every response carries, for the answers written straight to the socket.
+const PARSER_ERROR_HEADERS = Object.entries(securityHeaders()).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+const parserErrorId = requestIds()
+
 // Errors Node's HTTP parser raises before Fastify sees a request: oversized headers or URL, garbage.
 function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable) return
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-  const body = JSON.stringify(problemDocument(status, status === 431 ? 'The request headers or URL are too large.' : 'The request could not be parsed.'))
+  const requestId = parserErrorId({ headers: {} } as IncomingMessage)
+  const body = JSON.stringify(problemDocument(status, status === 431 ? 'The request headers or URL are too large.' : 'The request could not be parsed.', { requestId }))
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `X-Request-Id: ${requestId}\r\n${PARSER_ERROR_HEADERS}Connection: close\r\n\r\n${body}`
   )
 }
 
@@ -101,7 +107,12 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
     }
     parseJson(request, body as string, done)
   })
-  app.addSchema(ProblemSchema)
+  // Named shapes: routes refer to them by $id; the document lists them as components.
+  for (const schema of SHARED_SCHEMAS) {
+    app.addSchema(schema)
+    strict.addSchema(schema)
+    lenient.addSchema(schema)
+  }
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
   const headers = securityHeaders()

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { auth0LogoutUrl } from '../config.js'
 import { createUserInfoClient } from '../auth/userinfo-client.js'
-import { problemResponses } from '../schemas/common.js'
+import { HEADERS, jsonResponse, problemResponses, ref } from '../schemas/common.js'
 import type { Principal } from '../auth/principal.js'
 import type { UserProfile } from '../repositories/user-repository.js'
 import { LogoutBody, LogoutResult, Me, type MeBody } from '../schemas/user.js'
@@ -34,9 +34,11 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: fastify.authenticate,
     schema: {
       tags: ['identity'],
+      operationId: 'getMe',
       summary: 'The signed-in user',
+      description: 'Any valid token. Who the token says you are, with the profile from the issuer when it answers.',
       ...SIGNED_IN,
-      response: { 200: Me, ...problemResponses(401) }
+      response: { 200: jsonResponse(Me, 'The signed-in user', HEADERS.rateLimit), ...problemResponses(401) }
     }
   }, (request) => {
     const principal = request.principal!
@@ -54,11 +56,13 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     schema: {
       tags: ['identity'],
+      operationId: 'logout',
       summary: 'Log out: revoke this token (or every token until now), and get the Auth0 logout URL',
       description: 'The presented token stops working at once, until its expiry. With {"everywhere": true}, every token of the user issued until now does too.',
       ...SIGNED_IN,
-      body: LogoutBody,
-      response: { 200: LogoutResult, ...problemResponses(400, 401, 413, 415) }
+      'x-body-optional': true,
+      body: ref(LogoutBody),
+      response: { 200: jsonResponse(LogoutResult, 'Logged out', HEADERS.rateLimit), ...problemResponses(400, 401, 413, 415) }
     }
   }, async (request) => {
     const principal = request.principal!
