@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { generateClientTypes } from '../scripts/client-types.js'
 import { generateOpenApiDocument } from '../src/openapi-document.js'
 import { startApp, startIssuer } from './helpers/app.js'
 
@@ -8,6 +9,12 @@ const committed = readFileSync(new URL('../openapi/openapi.json', import.meta.ur
 t.test('the committed openapi/openapi.json is what the code generates', async (t) => {
   const generated = await generateOpenApiDocument()
   t.equal(generated, committed, 'run `npm run openapi` and commit openapi/openapi.json')
+})
+
+t.test('the committed client/schema.d.ts is what openapi-typescript makes of the committed document', async (t) => {
+  const types = await generateClientTypes()
+  t.equal(types, readFileSync(new URL('../client/schema.d.ts', import.meta.url), 'utf8'), 'run `npm run client` and commit client/schema.d.ts')
+  t.match(types, /"\/products\/\{id\}": \{/, 'the types name the paths')
 })
 
 t.test('the served spec is the committed one, and documents every route', async (t) => {
