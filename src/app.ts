@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { type Config, corsOrigins } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { createAjv } from './lib/ajv.js'
@@ -38,8 +38,9 @@ function redactUrl (url: string): string {
   return url.replace(SECRET_PARAM, '$1[redacted]')
 }
 
-// The headers every response carries, for the answers written straight to the socket.
-const PARSER_ERROR_HEADERS = Object.entries(securityHeaders()).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+// The headers every response carries, for the answers that come before the onRequest hook setting them.
+const SECURITY_HEADERS = securityHeaders()
+const PARSER_ERROR_HEADERS = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')
 const parserErrorId = requestIds()
 
 // Errors Node's HTTP parser raises before Fastify sees a request: oversized headers or URL, garbage.
@@ -52,6 +53,12 @@ function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
     `X-Request-Id: ${requestId}\r\n${PARSER_ERROR_HEADERS}Connection: close\r\n\r\n${body}`
   )
+}
+
+// Errors the router raises before any route (or hook) runs: bad URL encoding, oversized params.
+function frameworkErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.headers(SECURITY_HEADERS).header('x-request-id', request.id)
+  errorHandler(error, request, reply)
 }
 
 /**
@@ -83,8 +90,7 @@ export function serverOptions (config: Config): FastifyServerOptions {
     // Fastify's two lines per request give way to the one onResponse line below.
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler,
-    // Errors the router raises before any route runs (bad URL encoding, oversized params).
-    frameworkErrors: errorHandler
+    frameworkErrors: frameworkErrorHandler
   }
 }
 
