@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { fieldErrors } from './lib/field-errors.js'
 import { type FieldError, HttpProblem, problemDocument } from './lib/problem.js'
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './schemas/common.js'
+import { PROBLEM_CONTENT_TYPE } from './schemas/common.js'
 import { StoreUnavailable } from './store/types.js'
 
 // The store names no database in its errors: an outage is StoreUnavailable, however deep.
@@ -104,7 +104,6 @@ export function sendProblem (
 
 /** Every failure, and every unknown route, answered as problem+json. */
 export function configureErrors (app: FastifyInstance): void {
-  app.addSchema(ProblemSchema)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { generateClientTypes } from '../scripts/client-types.js'
 import { generateOpenApiDocument } from '../src/openapi-document.js'
 import { startApp, startIssuer } from './helpers/app.js'
 
@@ -8,6 +9,12 @@ const committed = readFileSync(new URL('../openapi/openapi.json', import.meta.ur
 t.test('the committed openapi/openapi.json is what the code generates', async (t) => {
   const generated = await generateOpenApiDocument()
   t.equal(generated, committed, 'run `npm run openapi` and commit openapi/openapi.json')
+})
+
+t.test('the committed client/schema.d.ts is what openapi-typescript makes of the committed document', async (t) => {
+  const types = await generateClientTypes()
+  t.equal(types, readFileSync(new URL('../client/schema.d.ts', import.meta.url), 'utf8'), 'run `npm run client` and commit client/schema.d.ts')
+  t.match(types, /"\/products\/\{id\}": \{/, 'the types name the paths')
 })
 
 t.test('the served spec is the committed one, and documents every route', async (t) => {
@@ -36,10 +43,68 @@ t.test('the served spec is the committed one, and documents every route', async 
         t.ok(operation.responses[status]?.content['application/problem+json'], `${method.toUpperCase()} ${path} documents ${status} as problem+json`)
       }
     } else {
-      t.notOk(operation.security, `${method.toUpperCase()} ${path} is public`)
+      t.same(operation.security, [], `${method.toUpperCase()} ${path} says it is public`)
     }
   }
   t.notOk(spec.paths['/openapi.json'], 'the spec route itself is hidden')
+  t.same(spec.servers, [{ url: '/', description: spec.servers[0].description }], 'a relative server')
+})
+
+type Operation = {
+  operationId?: string
+  description?: string
+  security?: unknown[]
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: { default?: unknown } }>
+  requestBody?: { required?: boolean; content: Record<string, { schema?: { $ref?: string } }> }
+  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }>
+}
+
+function operations (spec: { paths: Record<string, Record<string, Operation>> }): Array<[string, Operation]> {
+  return Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]))
+}
+
+t.test('every operation has a unique operationId, a description, a security statement and named responses', async (t) => {
+  const spec = JSON.parse(committed)
+  const all = operations(spec)
+  const ids = all.map(([, operation]) => operation.operationId)
+  t.ok(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)), 'every operation has a camelCase operationId')
+  t.equal(new Set(ids).size, ids.length, 'operationIds are unique')
+  for (const id of ['listProducts', 'getProduct', 'createProduct', 'replaceProduct', 'updateProduct', 'deleteProduct', 'importProducts',
+    'exportProducts', 'deleteProducts', 'getMe', 'logout', 'listUsers', 'listAuditEntries', 'health', 'ready']) {
+    t.ok(ids.includes(id), `${id} exists`)
+  }
+  for (const [name, operation] of all) {
+    t.ok(operation.description, `${name} has a description`)
+    t.ok(Array.isArray(operation.security), `${name} states its security`)
+    for (const [status, response] of Object.entries(operation.responses)) {
+      t.not(response.description, 'Default Response', `${name} ${status} is described`)
+      t.ok(response.headers?.['X-Request-Id'], `${name} ${status} documents X-Request-Id`)
+      const json = response.content?.['application/json'] ?? response.content?.['application/problem+json']
+      if (json) t.match(json.schema?.$ref, /^#\/components\/schemas\/[A-Z]/, `${name} ${status} refers to a named schema`)
+    }
+    if (!['GET /health', 'GET /ready'].includes(name)) {
+      t.ok(Object.keys(operation.responses).some((status) => status.startsWith('4')), `${name} documents its 4XX`)
+    }
+    for (const parameter of operation.parameters ?? []) {
+      if (parameter.schema?.default !== undefined) t.equal(parameter.required, false, `${name}: ${parameter.name} has a default, so it is optional`)
+    }
+    const body = operation.requestBody?.content['application/json']
+    if (body) t.match(body.schema?.$ref, /^#\/components\/schemas\/[A-Z]/, `${name}: the JSON body is a named schema`)
+  }
+  const ops: Record<string, Operation> = Object.fromEntries(all.map(([, operation]) => [operation.operationId, operation]))
+  t.equal(ops.logout?.requestBody?.required, false, 'POST /logout needs no body')
+  t.same(ops.listProducts?.parameters?.filter((p) => p.required), [], 'GET /products needs no parameter')
+  t.same(ops.listUsers?.parameters?.filter((p) => p.required), [], 'GET /admin/users needs no parameter')
+  t.same(ops.listAuditEntries?.parameters?.filter((p) => p.required), [], 'GET /admin/audit needs no parameter')
+  t.same(ops.exportProducts?.parameters?.filter((p) => p.required), [], 'GET /products/export needs no parameter')
+  t.same(spec.components.schemas.BulkProducts.items, { $ref: '#/components/schemas/ProductInput' }, 'a bulk JSON body is an array of ProductInput')
+  const key = ops.createProduct?.parameters?.find((p) => p.name === 'idempotency-key') as { schema?: { pattern?: string } } | undefined
+  t.equal(key?.schema?.pattern, '^[\\x21-\\x7e]{1,255}$', 'Idempotency-Key documents its real pattern')
+  for (const name of ['Product', 'ProductInput', 'ProductPatch', 'ProductPage', 'User', 'UserPage', 'AuditEntry', 'AuditPage', 'Me',
+    'LogoutRequest', 'LogoutResult', 'BulkResult', 'Problem']) {
+    t.ok(spec.components.schemas[name]?.example, `components.schemas.${name} exists with an example`)
+  }
 })
 
 t.test('Swagger UI is served at /docs', async (t) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { createAjv } from '../lib/ajv.js'
 import { jsonDepth } from '../lib/json-depth.js'
 import { HttpProblem } from '../lib/problem.js'
+import { SHARED_SCHEMAS } from '../schemas/index.js'
 
 const MAX_JSON_DEPTH = 32
 
@@ -12,6 +13,12 @@ const MAX_JSON_DEPTH = 32
 export function configureBodies (app: FastifyInstance): void {
   const strict = createAjv(false)
   const lenient = createAjv(true)
+  // Named shapes: routes refer to them by $id, and the document lists them as components.
+  for (const schema of SHARED_SCHEMAS) {
+    app.addSchema(schema)
+    strict.addSchema(schema)
+    lenient.addSchema(schema)
+  }
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema))
   // Fastify parses text/plain by default; this API only takes JSON unless a route says otherwise.
   app.removeContentTypeParser('text/plain')

@@ -1,10 +1,18 @@
-import { type FastifyServerOptions, LogController } from 'fastify'
+import { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { type Config, trustProxy } from '../config.js'
 import { errorHandler } from '../error-handler.js'
+import { SECURITY_HEADERS } from '../plugins/external/helmet.js'
 import { clientErrorHandler } from './client-error.js'
 import { requestIds } from './request-id.js'
 
 export const JSON_BODY_LIMIT = 1024 * 1024
+
+// Errors the router raises before any route or hook runs (bad URL encoding, oversized params):
+// the hooks that set these headers on every other answer have not run.
+function frameworkErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.headers(SECURITY_HEADERS).header('x-request-id', request.id)
+  errorHandler(error, request, reply)
+}
 
 /** Fastify's server options for this config; tests use the same ones as `npm start`. */
 export function serverOptions (config: Config): FastifyServerOptions {
@@ -29,7 +37,6 @@ export function serverOptions (config: Config): FastifyServerOptions {
     // Fastify's two lines per request give way to the one onResponse line (request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler,
-    // Errors the router raises before any route runs (bad URL encoding, oversized params).
-    frameworkErrors: errorHandler
+    frameworkErrors: frameworkErrorHandler
   }
 }

@@ -36,7 +36,7 @@ function requestHash (request: FastifyRequest): string {
 }
 
 /** A JSON response as an Idempotency-Key stores it, to be sent now and replayed later. */
-export function jsonResponse (status: number, body: unknown, headers: Record<string, string> = {}): StoredResponse {
+export function storedResponse (status: number, body: unknown, headers: Record<string, string> = {}): StoredResponse {
   return { status, body: JSON.stringify(body), headers: { 'content-type': 'application/json; charset=utf-8', ...headers } }
 }
 

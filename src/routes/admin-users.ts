@@ -3,7 +3,7 @@ import { encodeCursor, isNonNegativeInteger, readCursor } from '../lib/cursor.js
 import { notFound } from '../lib/problem.js'
 import { userService } from '../services/users.js'
 import type { User, UserPosition } from '../store/types.js'
-import { problemResponses } from '../schemas/common.js'
+import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { UserList, UserListQuery, UserParams, UserRecord, type UserRecordJson } from '../schemas/user.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
@@ -25,10 +25,12 @@ const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/', {
     schema: {
       tags: ['admin'],
+      operationId: 'listUsers',
       summary: 'List user records, most recently seen first (admin)',
+      description: 'Admin only. Every user whose token this API has seen; follow nextCursor for more.',
       ...ADMIN,
       querystring: UserListQuery,
-      response: { 200: UserList, ...problemResponses(400, 401, 403) }
+      response: { 200: jsonResponse(UserList, 'A page of users', HEADERS.rateLimit), ...problemResponses(400, 401, 403) }
     }
   }, async (request) => {
     const page = await users.list(request.query.limit, positionFromCursor(request.query.cursor))
@@ -38,10 +40,12 @@ const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/:sub', {
     schema: {
       tags: ['admin'],
+      operationId: 'getUser',
       summary: 'One user record (admin)',
+      description: 'Admin only. The record of one subject, as last seen in a token.',
       ...ADMIN,
       params: UserParams,
-      response: { 200: UserRecord, ...problemResponses(400, 401, 403, 404, 414) }
+      response: { 200: jsonResponse(UserRecord, 'The user', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 404, 414) }
     }
   }, async (request) => {
     const user = await users.get(request.params.sub)

@@ -5,7 +5,7 @@ import { toProductJson } from '../lib/product-json.js'
 import { productService } from '../services/products.js'
 import type { AuditEntry, AuditQuery as AuditFilter } from '../store/types.js'
 import { AuditPage, AuditQuery, HistoryQuery } from '../schemas/audit.js'
-import { problemResponses } from '../schemas/common.js'
+import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { ProductParams } from '../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
@@ -39,10 +39,12 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/admin/audit', {
     schema: {
       tags: ['admin'],
+      operationId: 'listAuditEntries',
       summary: 'The audit trail, newest first, with filters (admin)',
+      description: 'Admin only. Who changed which product, when, from what to what; follow nextCursor for more.',
       ...ADMIN,
       querystring: AuditQuery,
-      response: { 200: AuditPage, ...problemResponses(400, 401, 403) }
+      response: { 200: jsonResponse(AuditPage, 'A page of audit entries', HEADERS.rateLimit), ...problemResponses(400, 401, 403) }
     }
   }, async (request) => {
     const { productId, actor, action, from, to, limit, cursor } = request.query
@@ -57,11 +59,13 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/products/:id/history', {
     schema: {
       tags: ['admin'],
+      operationId: 'getProductHistory',
       summary: "One product's changes, newest first; kept after it is deleted (admin)",
+      description: 'Admin only. The audit entries of one product; follow nextCursor for more.',
       ...ADMIN,
       params: ProductParams,
       querystring: HistoryQuery,
-      response: { 200: AuditPage, ...problemResponses(400, 401, 403, 414) }
+      response: { 200: jsonResponse(AuditPage, 'A page of audit entries', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 414) }
     }
   }, async (request) => {
     const { limit, cursor } = request.query

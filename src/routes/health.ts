@@ -1,16 +1,7 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { HttpProblem } from '../lib/problem.js'
-import { probeProblemResponses } from '../schemas/common.js'
-
-const Status = Type.Object({ status: Type.String() })
-const Readiness = Type.Object({
-  status: Type.Literal('ready'),
-  database: Type.Literal('ok'),
-  signingKeys: Type.Union([Type.Literal('ok'), Type.Literal('stale')], {
-    description: "ok: the issuer's JWKS was fetched recently; stale: the issuer fails but cached keys still verify tokens"
-  })
-})
+import { jsonResponse, probeProblemResponses } from '../schemas/common.js'
+import { Health, Readiness } from '../schemas/health.js'
 
 // Probes are exempt from the rate limit: an orchestrator polling them must never be refused.
 const UNLIMITED = { rateLimit: false as const }
@@ -20,8 +11,11 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: UNLIMITED,
     schema: {
       tags: ['health'],
+      operationId: 'health',
       summary: 'Liveness: 200 while the process is up',
-      response: { 200: Status, ...probeProblemResponses() }
+      description: 'Public and never rate limited. Answers without touching the database.',
+      security: [],
+      response: { 200: jsonResponse(Health, 'The process is up'), ...probeProblemResponses() }
     }
   }, async () => ({ status: 'ok' }))
 
@@ -29,8 +23,11 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: UNLIMITED,
     schema: {
       tags: ['health'],
+      operationId: 'ready',
       summary: "Readiness: 200 when the database answers and the issuer's signing keys can be had, 503 otherwise",
-      response: { 200: Readiness, ...probeProblemResponses() }
+      description: 'Public and never rate limited. For an orchestrator: route traffic here only while it answers 200.',
+      security: [],
+      response: { 200: jsonResponse(Readiness, 'Ready'), ...probeProblemResponses() }
     }
   }, async () => {
     if (!(await fastify.store.ping())) throw new HttpProblem(503, 'The database is not answering.')

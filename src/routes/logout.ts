@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { logoutService } from '../services/logout.js'
-import { problemResponses } from '../schemas/common.js'
+import { HEADERS, jsonResponse, problemResponses, ref } from '../schemas/common.js'
 import { LogoutBody, LogoutResult } from '../schemas/user.js'
 
 const SIGNED_IN = { security: [{ bearerAuth: [] }] }
@@ -16,11 +16,13 @@ const logoutRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     schema: {
       tags: ['identity'],
+      operationId: 'logout',
       summary: 'Log out: revoke this token (or every token until now), and get the Auth0 logout URL',
       description: 'The presented token stops working at once, until its expiry. With {"everywhere": true}, every token of the user issued until now does too.',
       ...SIGNED_IN,
-      body: LogoutBody,
-      response: { 200: LogoutResult, ...problemResponses(400, 401, 413, 415) }
+      'x-body-optional': true,
+      body: ref(LogoutBody),
+      response: { 200: jsonResponse(LogoutResult, 'Logged out', HEADERS.rateLimit), ...problemResponses(400, 401, 413, 415) }
     }
   }, async (request) => {
     const principal = request.principal!

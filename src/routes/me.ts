@@ -3,7 +3,7 @@ import { createUserInfoClient } from '../auth/userinfo-client.js'
 import type { Principal } from '../auth/principal.js'
 import { userService } from '../services/users.js'
 import type { UserProfile } from '../store/types.js'
-import { problemResponses } from '../schemas/common.js'
+import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { Me, type MeBody } from '../schemas/user.js'
 
 const SIGNED_IN = { security: [{ bearerAuth: [] }] }
@@ -34,9 +34,11 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: fastify.authenticate,
     schema: {
       tags: ['identity'],
+      operationId: 'getMe',
       summary: 'The signed-in user',
+      description: 'Any valid token. Who the token says you are, with the profile from the issuer when it answers.',
       ...SIGNED_IN,
-      response: { 200: Me, ...problemResponses(401) }
+      response: { 200: jsonResponse(Me, 'The signed-in user', HEADERS.rateLimit), ...problemResponses(401) }
     }
   }, (request) => {
     const principal = request.principal!

@@ -1,4 +1,4 @@
-import { type StringOptions, type TSchema, type TUnsafe, Type } from '@sinclair/typebox'
+import { type SchemaOptions, type Static, type StringOptions, type TSchema, type TUnsafe, Type } from '@sinclair/typebox'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -9,6 +9,46 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
  */
 export function NullableString (options: StringOptions = {}): TUnsafe<string | null> {
   return Type.Unsafe<string | null>({ ...Type.String(options), nullable: true })
+}
+
+/** A reference to a named schema (registered with addSchema), typed as the schema itself. */
+export function ref<T extends TSchema> (schema: T, options: SchemaOptions = {}): TUnsafe<Static<T>> {
+  return Type.Unsafe<Static<T>>({ ...options, $ref: schema.$id as string })
+}
+
+type HeaderMap = Record<string, Record<string, unknown>>
+
+/** Response headers as @fastify/swagger documents them (a schema plus a description). */
+export const HEADERS = {
+  requestId: { 'X-Request-Id': { type: 'string', description: "This request's id (the caller's own when plain); quote it when reporting a problem" } },
+  etag: { ETag: { type: 'string', description: 'The version of what was sent; give it back in If-None-Match or If-Match', example: 'W/"1.1"' } },
+  location: { Location: { type: 'string', description: 'The new product\'s URL', example: '/products/1' } },
+  wwwAuthenticate: { 'WWW-Authenticate': { type: 'string', description: 'The Bearer challenge, with the reason when a token was refused', example: 'Bearer realm="store-api", error="invalid_token"' } },
+  retryAfter: { 'Retry-After': { type: 'integer', minimum: 0, description: 'Seconds to wait before retrying' } },
+  rateLimit: {
+    'RateLimit-Limit': { type: 'integer', minimum: 0, description: 'Requests allowed in the current window (absent where the budget is not per request)' },
+    'RateLimit-Remaining': { type: 'integer', minimum: 0, description: 'Requests left in the current window' },
+    'RateLimit-Reset': { type: 'integer', minimum: 0, description: 'Seconds until the window resets' }
+  }
+} satisfies Record<string, HeaderMap>
+
+const JSON_TYPE = 'application/json'
+
+/**
+ * A documented JSON response: the body schema by reference, a one-line description and the
+ * headers it carries (X-Request-Id always). Typed as the body, for the type provider.
+ */
+export function jsonResponse<T extends TSchema> (schema: T, description: string, headers: HeaderMap = {}): TUnsafe<Static<T>> {
+  return Type.Unsafe<Static<T>>({
+    description,
+    headers: { ...HEADERS.requestId, ...headers },
+    content: { [JSON_TYPE]: { schema: schema.$id === undefined ? schema : ref(schema) } }
+  })
+}
+
+/** A response without a body (204, 304). */
+export function emptyResponse (description: string, headers: HeaderMap = {}): TUnsafe<undefined> {
+  return Type.Unsafe<undefined>({ type: 'null', description, headers: { ...HEADERS.requestId, ...headers } })
 }
 
 export const FieldErrorSchema = Type.Object({
@@ -28,7 +68,11 @@ export const ProblemSchema = Type.Object(
     requestId: Type.Optional(Type.String({ description: 'Quote it when reporting a 5xx' })),
     errors: Type.Optional(Type.Array(FieldErrorSchema))
   },
-  { $id: 'Problem', description: 'RFC 9457 problem details' }
+  {
+    $id: 'Problem',
+    description: 'RFC 9457 problem details',
+    examples: [{ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Product 42 does not exist.', requestId: 'k3Jx1Qa9-1f' }]
+  }
 )
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -47,11 +91,17 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   503: 'The database is unavailable or the server is shutting down; retry later'
 }
 
+const PROBLEM_HEADERS: Record<number, HeaderMap> = {
+  401: HEADERS.wwwAuthenticate,
+  429: { ...HEADERS.retryAfter, ...HEADERS.rateLimit }
+}
+
 function responsesFor (statuses: number[]): Record<number, TSchema> {
   const responses: Record<number, TSchema> = {}
   for (const status of [...new Set(statuses)].sort((a, b) => a - b)) {
     responses[status] = Type.Unsafe({
       description: PROBLEM_DESCRIPTIONS[status] ?? 'Error',
+      headers: { ...HEADERS.requestId, ...PROBLEM_HEADERS[status] },
       content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(ProblemSchema.$id as string) } }
     })
   }

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { NullableString } from './common.js'
+import { NullableString, ref } from './common.js'
 
 // 1 to 50 characters once surrounding white space is trimmed (JS \s is the set trim() removes).
 const TITLE_PATTERN = '^\\s*\\S(?:[\\s\\S]{0,48}\\S)?\\s*$'
@@ -37,6 +37,15 @@ const Image = Type.String({
   examples: ['https://example.com/playstation.jpg']
 })
 
+const PRODUCT_EXAMPLE = {
+  id: 1,
+  title: 'PlayStation',
+  price: '899.99',
+  image: 'https://example.com/playstation.jpg',
+  createdAt: '2026-01-01T12:00:00.000Z',
+  updatedAt: '2026-01-01T12:00:00.000Z'
+}
+
 export const Product = Type.Object(
   {
     id: ProductId,
@@ -46,15 +55,26 @@ export const Product = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' })
   },
-  { additionalProperties: false }
+  { $id: 'Product', additionalProperties: false, description: 'A product as stored', examples: [PRODUCT_EXAMPLE] }
 )
 
 export const ProductCreate = Type.Object(
   { title: Title, price: PriceIn, image: Image },
-  { additionalProperties: false }
+  {
+    $id: 'ProductInput',
+    additionalProperties: false,
+    description: 'Every field of a product, to create or replace it',
+    examples: [{ title: 'PlayStation', price: '899.99', image: 'https://example.com/playstation.jpg' }]
+  }
 )
 
-export const ProductPatch = Type.Partial(ProductCreate, { additionalProperties: false, minProperties: 1 })
+export const ProductPatch = Type.Partial(Type.Object(ProductCreate.properties), {
+  $id: 'ProductPatch',
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'Some fields of a product, to change only those',
+  examples: [{ price: '289.00' }]
+})
 
 export const SORTS = ['id', '-id', 'title', '-title', 'price', '-price', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const
 export type SortParam = (typeof SORTS)[number]
@@ -80,9 +100,9 @@ export const ProductListQuery = Type.Object(
 )
 
 export const ProductList = Type.Object({
-  items: Type.Array(Product),
+  items: Type.Array(ref(Product)),
   nextCursor: NullableString({ description: 'Pass as cursor for the next page; null on the last' })
-})
+}, { $id: 'ProductPage', description: 'A page of products', examples: [{ items: [PRODUCT_EXAMPLE], nextCursor: null }] })
 
 export type ProductCreateBody = Static<typeof ProductCreate>
 export type ProductPatchBody = Static<typeof ProductPatch>

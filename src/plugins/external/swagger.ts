@@ -2,6 +2,44 @@ import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
 import { type Config, issuerSettings } from '../../config.js'
 
+declare module 'fastify' {
+  interface FastifySchema {
+    /** The request body may be left out (requestBody.required: false in the document). */
+    'x-body-optional'?: boolean
+    /** The named schema the document shows for a JSON body that the handler checks itself. */
+    'x-json-body'?: string
+  }
+}
+
+type Operation = {
+  parameters?: Array<{ required?: boolean; schema?: { default?: unknown } }>
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> }
+  'x-body-optional'?: boolean
+  'x-json-body'?: string
+}
+
+/**
+ * What @fastify/swagger cannot say from a route schema: a parameter with a default is never
+ * required (Ajv fills it in), a body may be optional, and a body the handler checks row by
+ * row is shown with its strict shape.
+ */
+function finishDocument ({ openapiObject }: { openapiObject?: Record<string, unknown> }): Record<string, unknown> {
+  const paths = (openapiObject?.paths ?? {}) as Record<string, Record<string, Operation>>
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.schema?.default !== undefined) parameter.required = false
+      }
+      if (operation['x-body-optional'] && operation.requestBody) operation.requestBody.required = false
+      const jsonBody = operation.requestBody?.content?.['application/json']
+      if (operation['x-json-body'] && jsonBody) jsonBody.schema = { $ref: `#/components/schemas/${operation['x-json-body']}` }
+      delete operation['x-body-optional']
+      delete operation['x-json-body']
+    }
+  }
+  return openapiObject ?? {}
+}
+
 const BEARER_DESCRIPTION = 'An Auth0 RS256 access token for this API (or one from `npm run token` in development)'
 
 /** The OpenAPI document's frame; paths come from the route schemas. Independent of config, so it can be committed. */
@@ -11,8 +49,11 @@ export function swaggerOptions (version: string): FastifyDynamicSwaggerOptions {
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
     },
+    transformObject: finishDocument as FastifyDynamicSwaggerOptions['transformObject'],
     openapi: {
       openapi: '3.0.3',
+      // Relative: the document describes whichever host serves it.
+      servers: [{ url: '/', description: 'The server this document is served from' }],
       info: {
         title: 'store-api',
         version,

@@ -8,25 +8,21 @@ import { fieldErrors } from '../../lib/field-errors.js'
 import { parsePrice } from '../../lib/price.js'
 import { type FieldError, HttpProblem, validationProblem } from '../../lib/problem.js'
 import { type ProductJson, toProductJson } from '../../lib/product-json.js'
-import { jsonResponse } from '../../plugins/idempotency.js'
+import { storedResponse } from '../../plugins/idempotency.js'
 import { productService } from '../../services/products.js'
 import type { Product, ProductInput } from '../../store/types.js'
-import { problemResponses } from '../../schemas/common.js'
-import { Product as ProductSchema, ProductCreate, ProductId } from '../../schemas/product.js'
+import { BulkDeleteRequest, BulkDeleteResult, BulkResult, MAX_BULK_ROWS } from '../../schemas/bulk.js'
+import { HEADERS, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
+import { ProductCreate } from '../../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
-export const MAX_BULK_ROWS = 1000
+export { MAX_BULK_ROWS }
 // 1000 rows of the longest valid product are well under this.
 export const BULK_BODY_LIMIT = 4 * 1024 * 1024
 const CSV_COLUMNS = ['title', 'price', 'image'] as const
 const NDJSON = 'application/x-ndjson'
 const CSV = 'text/csv'
 const EXPORT_CHUNK_ROWS = 200
-
-const BulkResult = Type.Object({
-  created: Type.Integer({ minimum: 1 }),
-  items: Type.Array(ProductSchema)
-})
 
 function rowError (row: number, field: string, message: string): FieldError {
   return { in: 'body', row, field, message }
@@ -101,21 +97,28 @@ async function * exportChunks (products: AsyncIterable<Product>, format: 'csv' |
 /** Import, export and bulk delete: the tutorial admin's bulk actions, for scripts. */
 const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const products = productService(fastify.store)
-  const createdResponse = (created: Product[]) => jsonResponse(201, { created: created.length, items: created.map(toProductJson) })
+  const createdResponse = (created: Product[]) => storedResponse(201, { created: created.length, items: created.map(toProductJson) })
   const validateRow = createAjv(false).compile(ProductCreate)
 
   fastify.get('/export', {
     schema: {
       tags: ['products'],
+      operationId: 'exportProducts',
       summary: 'Export every product as CSV or NDJSON (streamed)',
+      description: 'Public. Streams the whole catalogue in id order, one product per line.',
+      security: [],
       querystring: Type.Object(
-        { format: Type.Unsafe<'csv' | 'ndjson'>({ type: 'string', enum: ['csv', 'ndjson'], default: 'ndjson' }) },
+        { format: Type.Unsafe<'csv' | 'ndjson'>({ type: 'string', enum: ['csv', 'ndjson'], default: 'ndjson', description: 'ndjson (default) or csv' }) },
         { additionalProperties: false }
       ),
       response: {
         200: {
           description: 'Every product in id order; CSV has the header id,title,price,image,createdAt,updatedAt',
-          content: { [CSV]: { schema: { type: 'string' } }, [NDJSON]: { schema: { type: 'string' } } }
+          headers: { ...HEADERS.requestId, ...HEADERS.rateLimit },
+          content: {
+            [CSV]: { schema: { type: 'string', example: 'id,title,price,image,createdAt,updatedAt\n1,PlayStation,899.99,https://example.com/playstation.jpg,2026-01-01T12:00:00.000Z,2026-01-01T12:00:00.000Z\n' } },
+            [NDJSON]: { schema: { type: 'string', example: '{"id":1,"title":"PlayStation","price":"899.99","image":"https://example.com/playstation.jpg","createdAt":"2026-01-01T12:00:00.000Z","updatedAt":"2026-01-01T12:00:00.000Z"}\n' } }
+          }
         },
         ...problemResponses(400)
       }
@@ -132,14 +135,13 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: fastify.requireAdmin,
     schema: {
       tags: ['products'],
+      operationId: 'deleteProducts',
       summary: 'Delete many products at once, all or nothing (admin)',
+      description: 'Admin only. If any id does not exist, nothing is deleted and the 404 names the missing ones.',
       ...ADMIN,
-      body: Type.Object(
-        { ids: Type.Array(ProductId, { minItems: 1, maxItems: MAX_BULK_ROWS }) },
-        { additionalProperties: false }
-      ),
+      body: ref(BulkDeleteRequest),
       response: {
-        200: Type.Object({ deleted: Type.Integer() }),
+        200: jsonResponse(BulkDeleteResult, 'Deleted', HEADERS.rateLimit),
         ...problemResponses(400, 401, 403, 404, 413, 415)
       }
     }
@@ -163,11 +165,16 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       bodyLimit: BULK_BODY_LIMIT,
       schema: {
         tags: ['products'],
+        operationId: 'importProducts',
         summary: 'Create up to 1000 products at once, all or nothing (admin)',
         description:
           'A JSON array, NDJSON (one product per line) or CSV with the header title,price,image. One bad row rejects the whole batch with 400 and an errors list giving each bad row, field and reason.',
         ...ADMIN,
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+        // Rows are checked one by one below, so that each bad row is named; the document shows the strict shape.
+        'x-json-body': 'BulkProducts',
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$', description: 'Retry safely: the same key and body within 24 h replays the first response' }))
+        }),
         body: {
           content: {
             'application/json': { schema: Type.Array(Type.Unknown(), { description: 'Products as in POST /products' }) },
@@ -175,7 +182,7 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             [CSV]: { schema: Type.String({ description: 'Header title,price,image, then one product per line' }) }
           }
         },
-        response: { 201: BulkResult, ...problemResponses(400, 401, 403, 409, 413, 415, 422) }
+        response: { 201: jsonResponse(BulkResult, 'Created, all of them', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 409, 413, 415, 422) }
       }
     }, async (request, reply) => {
       const errors: FieldError[] = []

@@ -7,10 +7,10 @@ import { noneMatch, productEtag, weakEtag } from '../../lib/etag.js'
 import { parsePrice } from '../../lib/price.js'
 import { HttpProblem, notFound, validationProblem } from '../../lib/problem.js'
 import { toProductJson } from '../../lib/product-json.js'
-import { jsonResponse } from '../../plugins/idempotency.js'
+import { storedResponse } from '../../plugins/idempotency.js'
 import { type ChangeResult, productService } from '../../services/products.js'
 import type { Product as ProductRecord, ProductInput, ProductPosition, ProductSort } from '../../store/types.js'
-import { problemResponses } from '../../schemas/common.js'
+import { emptyResponse, HEADERS, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
 import {
   Product,
   ProductCreate,
@@ -24,14 +24,23 @@ import {
 } from '../../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
+const PUBLIC = { security: [] }
 const MAX_SEARCH_WORDS = 8
-const NotModified = Type.Null({ description: 'Not modified: If-None-Match named the current ETag' })
+const NotModified = emptyResponse('Not modified: If-None-Match named the current ETag', HEADERS.etag)
 const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'Only change the product if its ETag is one of these (412 otherwise)' }))
+  'if-match': Type.Optional(Type.String({ description: 'Only change the product if its ETag is one of these (412 otherwise)', examples: ['W/"1.1"'] }))
+})
+const IfNoneMatchHeaders = Type.Object({
+  'if-none-match': Type.Optional(Type.String({ description: 'The ETag you hold: 304 with no body while it is still current', examples: ['W/"1.1"'] }))
 })
 const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ maxLength: 255, description: 'Retry safely: the same key and body within 24 h replays the first response' }))
+  'idempotency-key': Type.Optional(Type.String({
+    pattern: '^[\\x21-\\x7e]{1,255}$',
+    description: 'Retry safely: the same key and body within 24 h replays the first response',
+    examples: ['order-2026-01-01-0001']
+  }))
 })
+const READ_HEADERS = { ...HEADERS.etag, ...HEADERS.rateLimit }
 
 function priceCents (price: string | number, field = 'price'): number {
   const cents = parsePrice(price)
@@ -109,16 +118,19 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }
 
   const createdResponse = (product: ProductRecord) =>
-    jsonResponse(201, toProductJson(product), { location: `/products/${product.id}`, etag: productEtag(product) })
+    storedResponse(201, toProductJson(product), { location: `/products/${product.id}`, etag: productEtag(product) })
 
   fastify.get('/', {
     schema: {
       tags: ['products'],
+      operationId: 'listProducts',
       summary: 'List, search and filter products',
       description: 'Public. Follow nextCursor (with the same sort) until it is null to visit every matching product exactly once.',
+      ...PUBLIC,
       querystring: ProductListQuery,
+      headers: IfNoneMatchHeaders,
       response: {
-        200: Type.Object(ProductList.properties, { description: 'A page; the ETag covers its content' }),
+        200: jsonResponse(ProductList, 'A page; the ETag covers its content', READ_HEADERS),
         304: NotModified,
         ...problemResponses(400)
       }
@@ -141,17 +153,21 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const nextCursor = page.next ? encodeCursor({ s: query.sort, v: page.next.value, id: page.next.id }) : null
     const etag = weakEtag(`${page.items.map((p) => `${p.id}.${p.version}`).join(',')}|${nextCursor}`)
     reply.header('etag', etag)
-    if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(null)
+    if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(undefined)
     return { items: page.items.map(toProductJson), nextCursor }
   })
 
   fastify.get('/:id', {
     schema: {
       tags: ['products'],
+      operationId: 'getProduct',
       summary: 'Get one product',
+      description: 'Public. The ETag names this version of the product: send it as If-Match to change it safely.',
+      ...PUBLIC,
       params: ProductParams,
+      headers: IfNoneMatchHeaders,
       response: {
-        200: Type.Object(Product.properties, { description: 'The product; ETag names its version' }),
+        200: jsonResponse(Product, 'The product; ETag names its version', READ_HEADERS),
         304: NotModified,
         ...problemResponses(400, 404, 414)
       }
@@ -161,7 +177,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (!product) throw notFound(`Product ${request.params.id} does not exist.`)
     const etag = productEtag(product)
     reply.header('etag', etag)
-    if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(null)
+    if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(undefined)
     return toProductJson(product)
   })
 
@@ -170,12 +186,14 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     preHandler: fastify.idempotencyKey,
     schema: {
       tags: ['products'],
+      operationId: 'createProduct',
       summary: 'Create a product (admin)',
+      description: 'Admin only. Answers 201 with the product, its ETag and its Location; an Idempotency-Key makes a retry safe.',
       ...ADMIN,
       headers: IdempotencyHeaders,
-      body: ProductCreate,
+      body: ref(ProductCreate),
       response: {
-        201: Type.Object(Product.properties, { description: 'Created; Location names the new product' }),
+        201: jsonResponse(Product, 'Created; Location names the new product', { ...HEADERS.location, ...HEADERS.etag, ...HEADERS.rateLimit }),
         ...problemResponses(400, 401, 403, 409, 413, 415, 422)
       }
     }
@@ -197,12 +215,14 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: fastify.requireAdmin,
     schema: {
       tags: ['products'],
+      operationId: 'replaceProduct',
       summary: 'Replace a product (admin)',
+      description: 'Admin only. Sets every field; with If-Match, only if the product is still at that version.',
       ...ADMIN,
       params: ProductParams,
       headers: IfMatchHeaders,
-      body: ProductCreate,
-      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
+      body: ref(ProductCreate),
+      response: { 200: jsonResponse(Product, 'Replaced; ETag names the new version', READ_HEADERS), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
   }, async (request, reply) => saveChanges(request, reply, request.params.id, toInput(request.body)))
 
@@ -210,12 +230,14 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: fastify.requireAdmin,
     schema: {
       tags: ['products'],
+      operationId: 'updateProduct',
       summary: 'Update some fields of a product (admin)',
+      description: 'Admin only. Changes only the fields given; with If-Match, only if the product is still at that version.',
       ...ADMIN,
       params: ProductParams,
       headers: IfMatchHeaders,
-      body: ProductPatch,
-      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
+      body: ref(ProductPatch),
+      response: { 200: jsonResponse(Product, 'Updated; ETag names the new version', READ_HEADERS), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
   }, async (request, reply) => saveChanges(request, reply, request.params.id, toPatch(request.body)))
 
@@ -223,16 +245,18 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: fastify.requireAdmin,
     schema: {
       tags: ['products'],
+      operationId: 'deleteProduct',
       summary: 'Delete a product (admin)',
+      description: 'Admin only. Its audit history is kept; with If-Match, only if the product is still at that version.',
       ...ADMIN,
       params: ProductParams,
       headers: IfMatchHeaders,
-      response: { 204: Type.Null({ description: 'Deleted; no body' }), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
+      response: { 204: emptyResponse('Deleted; no body', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
     }
   }, async (request, reply) => {
     const { id } = request.params
     changed(id, await products.delete(id, changeContext(request), request.headers['if-match']))
-    return reply.code(204).send(null)
+    return reply.code(204).send(undefined)
   })
 }
 

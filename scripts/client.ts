@@ -1,0 +1,6 @@
+// Writes the client's types, generated from openapi/openapi.json, to client/schema.d.ts.
+import { writeFileSync } from 'node:fs'
+import { generateClientTypes } from './client-types.js'
+
+writeFileSync('client/schema.d.ts', await generateClientTypes())
+process.stdout.write('wrote client/schema.d.ts\n')
