@@ -55,7 +55,12 @@ export function csvRows (text: string, errors: FieldError[]): unknown[] {
   })
 }
 
+// A spreadsheet runs a cell starting with one of these as a formula (OWASP: CSV injection).
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/** One CSV cell; a formula-like one is neutralised with a leading ' (so it reads as text) and quoted. */
 export function csvField (value: string): string {
+  if (FORMULA_START.test(value)) return `"'${value.replaceAll('"', '""')}"`
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
