@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { type Config, corsOrigins } from './config.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { createAjv } from './lib/ajv.js'
-import { jsonDepth } from './lib/json-depth.js'
+import { exceededJsonLimit, JSON_LIMITS } from './lib/json-depth.js'
 import { HttpProblem, problemDocument } from './lib/problem.js'
 import { ProblemSchema } from './schemas/common.js'
 import { assignWriteBudget, corsOptions, rateLimitOptions, securityHeaders, writeRateLimit } from './http-policy.js'
@@ -30,7 +30,6 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 export const JSON_BODY_LIMIT = 1024 * 1024
-const MAX_JSON_DEPTH = 32
 
 const SECRET_PARAM = /([?&][^=&]*(?:token|code|secret|password|key|auth)[^=&]*=)[^&]*/gi
 
@@ -91,12 +90,14 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema))
   // Fastify parses text/plain by default; this API only takes JSON unless a route says otherwise.
   app.removeContentTypeParser('text/plain')
-  // Fastify's own JSON parser (it refuses __proto__ and constructor keys), behind a depth limit.
+  // Fastify's own JSON parser (it refuses __proto__ and constructor keys), behind depth and size limits.
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonDepth(body as string) > MAX_JSON_DEPTH) {
-      done(new HttpProblem(400, `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined)
+    const exceeded = exceededJsonLimit(body as string)
+    if (exceeded !== null) {
+      const detail = exceeded === 'depth' ? `is nested more than ${JSON_LIMITS.depth} levels deep` : `holds more than ${JSON_LIMITS.values} values`
+      done(new HttpProblem(400, `The JSON body ${detail}.`), undefined)
       return
     }
     parseJson(request, body as string, done)

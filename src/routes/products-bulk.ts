@@ -114,8 +114,8 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const rows = Array.isArray(body)
         ? body
         : contentType.startsWith(CSV)
-          ? csvRows(String(body), errors)
-          : ndjsonRows(String(body), errors)
+          ? await csvRows(String(body), errors)
+          : await ndjsonRows(String(body), errors)
       if (rows.length === 0) throw validationProblem([{ in: 'body', field: '', message: 'has no products' }])
       if (rows.length > MAX_BULK_ROWS) throw tooMany(rows.length)
       const failed = new Set(errors.map((error) => error.row))
