@@ -61,3 +61,51 @@ t.test('no bulk body, however shaped, holds the event loop: /health keeps answer
   t.ok(answered > cases.length, `/health answered throughout (${answered} times)`)
   t.ok(cpu < STALL_BOUND_MS, `the longest /health waited was ${Math.round(cpu)} ms of CPU, under ${STALL_BOUND_MS} ms`)
 })
+
+t.test('control characters and unpaired surrogates in text are refused, naming the field (and row)', async (t) => {
+  const issuer = await startIssuer(t)
+  const app = await startApp(t, issuer)
+  const admin = bearer(issuer.adminToken())
+  const json = { ...admin, 'content-type': 'application/json' }
+  const message = 'must not contain control characters or unpaired surrogates'
+  const created = await app.inject({ method: 'POST', url: '/products', headers: admin, payload: { title: 'Lamp', price: '1.00', image: IMAGE } })
+  const id = (created.json() as { id: number }).id
+  const bad = ['a\u0000b', '\u0000', 'Tab\tinside', 'Line\nbreak', 'Lamp\n', 'del\u007f', 'c1\u0085', 'c1\u009f', '\ud800abc', 'abc\udfff', `${'\ud800'.repeat(50)}`]
+  for (const title of bad) {
+    const label = JSON.stringify(title).slice(0, 24)
+    // JSON.stringify writes lone surrogates as \u escapes: the body is well-formed UTF-8 either way.
+    const body = JSON.stringify({ title, price: '1.00', image: IMAGE })
+    for (const [method, url] of [['POST', '/products'], ['PUT', `/products/${id}`], ['PATCH', `/products/${id}`]] as const) {
+      const res = await app.inject({ method, url, headers: json, payload: method === 'PATCH' ? JSON.stringify({ title }) : body })
+      t.equal(res.statusCode, 400, `${method} title ${label}: 400`)
+      t.same(res.json().errors, [{ in: 'body', field: 'title', message }], `${method} title ${label}: names the field`)
+    }
+    const bulk = await app.inject({ method: 'POST', url: '/products/bulk', headers: json, payload: `[{"title":"ok","price":"1.00","image":"${IMAGE}"},${body}]` })
+    t.same(bulk.json().errors, [{ in: 'body', row: 2, field: 'title', message }], `bulk JSON title ${label}: row 2, title`)
+    const nd = await app.inject({ method: 'POST', url: '/products/bulk', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: `${body}\n` })
+    t.same(nd.json().errors, [{ in: 'body', row: 1, field: 'title', message }], `bulk NDJSON title ${label}: row 1, title`)
+  }
+  for (const title of ['a\u0000b', 'del\u007f', 'c1\u0085', 'Tab\tinside']) {
+    const csv = await app.inject({ method: 'POST', url: '/products/bulk', headers: { ...admin, 'content-type': 'text/csv' }, payload: `title,price,image\nok,1.00,${IMAGE}\n${title},1.00,${IMAGE}\n` })
+    t.equal(csv.statusCode, 400, `CSV title ${JSON.stringify(title)}: 400`)
+    t.same(csv.json().errors, [{ in: 'body', row: 2, field: 'title', message }], `CSV title ${JSON.stringify(title)}: row 2, title`)
+  }
+  for (const image of [`${IMAGE}\u0000`, `${IMAGE}\u0085`, `${IMAGE}\ud800`]) {
+    const res = await app.inject({ method: 'POST', url: '/products', headers: json, payload: JSON.stringify({ title: 'Lamp', price: '1.00', image }) })
+    t.equal(res.statusCode, 400)
+    t.ok((res.json().errors as Array<{ field: string }>).every((e) => e.field === 'image'), `image ${JSON.stringify(image).slice(-10)}: the image is blamed`)
+  }
+  for (const url of ['/products?q=a%00b', '/products?q=%C2%85', '/admin/audit?actor=a%00b', '/admin/users/a%00b']) {
+    const res = await app.inject({ method: 'GET', url, headers: admin })
+    t.equal(res.statusCode, 400, `${url}: 400`)
+    t.equal(res.json().errors?.[0]?.message, message, `${url}: says why`)
+  }
+  const survivors = ['  Lamp  ', 'Ünïcödé ✓', '😀'.repeat(50), '\u00a0No-break\u3000', 'Emoji 😀 inside']
+  for (const title of survivors) {
+    const res = await app.inject({ method: 'POST', url: '/products', headers: json, payload: JSON.stringify({ title, price: '1.00', image: IMAGE }) })
+    t.equal(res.statusCode, 201, `${JSON.stringify(title)} is still a valid title`)
+    t.equal(res.json().title, title.trim(), 'stored exactly (trimmed)')
+  }
+  const list = await app.inject({ method: 'GET', url: '/products?limit=100' })
+  t.notOk((list.json().items as Array<{ title: string }>).some((p) => /[\p{Cc}\p{Cs}\ufffd]/u.test(p.title)), 'nothing refused was stored')
+})

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { NullableString } from './common.js'
+import { NullableString, PLAIN_TEXT_PATTERN } from './common.js'
 
 export const Me = Type.Object({
   sub: Type.String(),
@@ -33,7 +33,7 @@ export const UserRecord = Type.Object({
   lastSeenAt: Type.String({ format: 'date-time' })
 })
 
-export const UserParams = Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, description: 'The subject, URL-encoded (auth0%7C123)' }) })
+export const UserParams = Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, description: 'The subject, URL-encoded (auth0%7C123)' }) })
 
 export const UserListQuery = Type.Object(
   {
