@@ -109,3 +109,28 @@ t.test('control characters and unpaired surrogates in text are refused, naming t
   const list = await app.inject({ method: 'GET', url: '/products?limit=100' })
   t.notOk((list.json().items as Array<{ title: string }>).some((p) => /[\p{Cc}\p{Cs}\ufffd]/u.test(p.title)), 'nothing refused was stored')
 })
+
+t.test('media types are read case-insensitively, with parameters; only UTF-8 is taken', async (t) => {
+  const issuer = await startIssuer(t)
+  const app = await startApp(t, issuer)
+  const admin = bearer(issuer.adminToken())
+  const post = (type: string, payload: string | Buffer) => app.inject({ method: 'POST', url: '/products/bulk', headers: { ...admin, 'content-type': type }, payload })
+  const csv = (title: string) => `title,price,image\n${title},1.00,${IMAGE}\n`
+  for (const [i, type] of ['TEXT/CSV', 'text/csv;charset=utf-8', 'Text/Csv;Charset="utf-8"', 'text/csv ; charset=UTF-8', 'text/csv; header=present'].entries()) {
+    const res = await post(type, csv(`Éclair ${i}`))
+    t.equal(res.statusCode, 201, `${type}: read as CSV`)
+    t.equal(res.json().items?.[0]?.title, `Éclair ${i}`)
+  }
+  const nd = await post('Application/X-NDJSON; Charset=UTF-8', JSON.stringify({ title: 'Nd', price: '1.00', image: IMAGE }))
+  t.equal(nd.statusCode, 201, 'NDJSON, capitalised, with a charset')
+  for (const type of ['text/csv; charset=latin1', 'text/csv; charset="ISO-8859-1"', 'application/x-ndjson; charset=utf-16']) {
+    const res = await post(type, csv('Lamp'))
+    t.equal(res.statusCode, 415, `${type}: 415`)
+    t.match(res.json().detail, /charset/)
+  }
+  const latin1 = await post('text/csv', Buffer.concat([Buffer.from('title,price,image\n'), Buffer.from('Caf\xe9', 'latin1'), Buffer.from(`,1.00,${IMAGE}\n`)]))
+  t.equal(latin1.statusCode, 400, 'Latin-1 bytes declared as UTF-8: 400, not replacement characters')
+  t.match(latin1.json().detail, /UTF-8/)
+  const list = await app.inject({ method: 'GET', url: '/products?q=Caf' })
+  t.same(list.json().items, [], 'nothing was stored')
+})

@@ -5,6 +5,7 @@ import { fieldErrors } from '../error-handler.js'
 import { createAjv } from '../lib/ajv.js'
 import { csvRows, exportChunks, MAX_BULK_ROWS, ndjsonRows, rowError, tooMany } from '../lib/bulk-formats.js'
 import { idempotencyHooks } from '../lib/idempotency.js'
+import { decodeUtf8Body, parseMediaType } from '../lib/media-type.js'
 import { parsePrice } from '../lib/price.js'
 import { type FieldError, HttpProblem, validationProblem } from '../lib/problem.js'
 import { toProductJson } from '../lib/product-json.js'
@@ -82,8 +83,12 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   // Its own scope, so CSV and NDJSON are accepted by this route alone.
   await fastify.register(async (bulk) => {
-    bulk.addContentTypeParser([NDJSON, CSV], { parseAs: 'string', bodyLimit: BULK_BODY_LIMIT }, (_request, body, done) => {
-      done(null, body)
+    bulk.addContentTypeParser([NDJSON, CSV], { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, (request, body, done) => {
+      try {
+        done(null, decodeUtf8Body(request.headers['content-type'], body as Buffer))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
     })
 
     bulk.post('/bulk', {
@@ -110,10 +115,9 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }, async (request, reply) => {
       const errors: FieldError[] = []
       const body = request.body as unknown
-      const contentType = request.headers['content-type'] ?? ''
       const rows = Array.isArray(body)
         ? body
-        : contentType.startsWith(CSV)
+        : parseMediaType(request.headers['content-type'])?.type === CSV
           ? await csvRows(String(body), errors)
           : await ndjsonRows(String(body), errors)
       if (rows.length === 0) throw validationProblem([{ in: 'body', field: '', message: 'has no products' }])
