@@ -112,6 +112,9 @@ export async function csvRows (text: string, errors: FieldError[]): Promise<unkn
   } catch (error) {
     if (error instanceof HttpProblem) throw error
     throw malformed(`is not valid CSV: ${(error as Error).message}`)
+  } finally {
+    // An abandoned parse leaves the stream half-written: free it now.
+    parser.destroy()
   }
   if (names === undefined) throw malformed('the CSV header must be title,price,image')
   return rows
