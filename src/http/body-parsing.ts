@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { createAjv } from '../lib/ajv.js'
-import { jsonDepth } from '../lib/json-depth.js'
+import { exceededJsonLimit, JSON_LIMITS } from '../lib/json-depth.js'
 import { HttpProblem } from '../lib/problem.js'
 import { SHARED_SCHEMAS } from '../schemas/index.js'
 
-const MAX_JSON_DEPTH = 32
-
 /**
  * Validation and parsing of request bodies: strict bodies, lenient (coercing) query strings and
- * headers, JSON only unless a route says otherwise, and a depth limit before JSON.parse.
+ * headers, JSON only unless a route says otherwise, and depth and size limits before JSON.parse.
  */
 export function configureBodies (app: FastifyInstance): void {
   const strict = createAjv(false)
@@ -26,8 +24,10 @@ export function configureBodies (app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonDepth(body as string) > MAX_JSON_DEPTH) {
-      done(new HttpProblem(400, `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined)
+    const exceeded = exceededJsonLimit(body as string)
+    if (exceeded !== null) {
+      const detail = exceeded === 'depth' ? `is nested more than ${JSON_LIMITS.depth} levels deep` : `holds more than ${JSON_LIMITS.values} values`
+      done(new HttpProblem(400, `The JSON body ${detail}.`), undefined)
       return
     }
     parseJson(request, body as string, done)

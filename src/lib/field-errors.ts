@@ -1,6 +1,9 @@
 import type { ErrorObject } from 'ajv'
 import type { FieldError } from './problem.js'
 
+// What PLAIN_TEXT_PATTERN (schemas/common.ts) and the patterns built like it refuse.
+const UNSAFE_TEXT = /[\p{Cc}\p{Cs}]/u
+
 // Ajv's own wording, less its type-level noise, with the field named by path.
 export function fieldErrors (context: string, issues: ErrorObject[]): FieldError[] {
   const seen = new Set<string>()
@@ -22,7 +25,9 @@ export function fieldErrors (context: string, issues: ErrorObject[]): FieldError
       field = [field, String(issue.params.additionalProperty)].filter(Boolean).join('.')
       message = 'is not an allowed field'
     } else if (issue.keyword === 'pattern') {
-      message = 'has an invalid format'
+      message = typeof issue.data === 'string' && UNSAFE_TEXT.test(issue.data)
+        ? 'must not contain control characters or unpaired surrogates'
+        : 'has an invalid format'
     }
     const key = `${field}\u0000${message}`
     if (seen.has(key)) continue

@@ -3,6 +3,13 @@ import { type SchemaOptions, type Static, type StringOptions, type TSchema, type
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
 /**
+ * Free text a client sends: no control character (C0, DEL, C1: \p{Cc}) and no half of a
+ * surrogate pair (\p{Cs}, ill-formed UTF-16 that would be stored as replacement characters).
+ * Ajv compiles patterns with the u flag, where these classes mean exactly that.
+ */
+export const PLAIN_TEXT_PATTERN = '^[^\\p{Cc}\\p{Cs}]*$'
+
+/**
  * A string or null, written as OpenAPI 3.0 writes it. fast-json-stringify serialises a
  * `nullable` field with a null check; an anyOf of string and null would cost a schema
  * validator call per field on every response.

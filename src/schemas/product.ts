@@ -1,8 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { NullableString, ref } from './common.js'
+import { NullableString, PLAIN_TEXT_PATTERN, ref } from './common.js'
 
-// 1 to 50 characters once surrounding white space is trimmed (JS \s is the set trim() removes).
-const TITLE_PATTERN = '^\\s*\\S(?:[\\s\\S]{0,48}\\S)?\\s*$'
+// 1 to 50 characters once surrounding white space is trimmed (JS \s is the set trim() removes),
+// none of them a control character or half a surrogate pair (see PLAIN_TEXT_PATTERN).
+const SPACE = '[^\\S\\p{Cc}]'
+const VISIBLE = '[^\\s\\p{Cc}\\p{Cs}]'
+const ANY = '[^\\p{Cc}\\p{Cs}]'
+const TITLE_PATTERN = `^${SPACE}*${VISIBLE}(?:${ANY}{0,48}${VISIBLE})?${SPACE}*$`
 
 export const ProductId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Product id' })
 
@@ -31,7 +35,7 @@ const Title = Type.String({
 
 const Image = Type.String({
   format: 'uri',
-  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\p{Cc}\\p{Cs}]*$',
   maxLength: 255,
   description: 'An http or https URL',
   examples: ['https://example.com/playstation.jpg']
@@ -84,7 +88,7 @@ const PriceFilter = (description: string) =>
 
 export const ProductListQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive search in the title; every word must match' })),
+    q: Type.Optional(Type.String({ maxLength: 200, pattern: PLAIN_TEXT_PATTERN, description: 'Case-insensitive search in the title; every word must match' })),
     minPrice: Type.Optional(PriceFilter('Lowest price, inclusive')),
     maxPrice: Type.Optional(PriceFilter('Highest price, inclusive')),
     sort: Type.Unsafe<SortParam>({

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { NullableString, ref } from './common.js'
+import { NullableString, PLAIN_TEXT_PATTERN, ref } from './common.js'
 
 export const Me = Type.Object({
   sub: Type.String(),
@@ -47,7 +47,7 @@ export const UserRecord = Type.Object({
   lastSeenAt: Type.String({ format: 'date-time' })
 }, { $id: 'User', description: 'A user as last seen in a token', examples: [USER_EXAMPLE] })
 
-export const UserParams = Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, description: 'The subject, URL-encoded (auth0%7C123)' }) })
+export const UserParams = Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, description: 'The subject, URL-encoded (auth0%7C123)' }) })
 
 export const UserListQuery = Type.Object(
   {

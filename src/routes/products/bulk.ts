@@ -1,13 +1,14 @@
 import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { parse as parseCsv } from 'csv-parse/sync'
 import { createAjv } from '../../lib/ajv.js'
+import { csvRows, exportChunks, ndjsonRows, rowError, tooMany } from '../../lib/bulk-formats.js'
 import { changeContext } from '../../lib/change-context.js'
 import { fieldErrors } from '../../lib/field-errors.js'
+import { decodeUtf8Body, parseMediaType } from '../../lib/media-type.js'
 import { parsePrice } from '../../lib/price.js'
 import { type FieldError, HttpProblem, validationProblem } from '../../lib/problem.js'
-import { type ProductJson, toProductJson } from '../../lib/product-json.js'
+import { toProductJson } from '../../lib/product-json.js'
 import { storedResponse } from '../../plugins/idempotency.js'
 import { productService } from '../../services/products.js'
 import type { Product, ProductInput } from '../../store/types.js'
@@ -19,80 +20,8 @@ const ADMIN = { security: [{ bearerAuth: [] }] }
 export { MAX_BULK_ROWS }
 // 1000 rows of the longest valid product are well under this.
 export const BULK_BODY_LIMIT = 4 * 1024 * 1024
-const CSV_COLUMNS = ['title', 'price', 'image'] as const
 const NDJSON = 'application/x-ndjson'
 const CSV = 'text/csv'
-const EXPORT_CHUNK_ROWS = 200
-
-function rowError (row: number, field: string, message: string): FieldError {
-  return { in: 'body', row, field, message }
-}
-
-function tooMany (count: number): HttpProblem {
-  return validationProblem([{ in: 'body', field: '', message: `has ${count} rows; at most ${MAX_BULK_ROWS} per request` }])
-}
-
-/** NDJSON lines -> values; a line that is not JSON is that row's error. */
-function ndjsonRows (text: string, errors: FieldError[]): unknown[] {
-  const rows: unknown[] = []
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue
-    if (rows.length >= MAX_BULK_ROWS) throw tooMany(rows.length + 1)
-    try {
-      rows.push(JSON.parse(line))
-    } catch {
-      rows.push(undefined)
-      errors.push(rowError(rows.length, '', 'is not valid JSON'))
-    }
-  }
-  return rows
-}
-
-/** CSV with the header title,price,image (any order) -> row objects. */
-function csvRows (text: string, errors: FieldError[]): unknown[] {
-  let records: string[][]
-  try {
-    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][]
-  } catch (error) {
-    throw validationProblem([{ in: 'body', field: '', message: `is not valid CSV: ${(error as Error).message}` }])
-  }
-  const [header, ...data] = records
-  const names = (header ?? []).map((name) => name.trim())
-  if (names.length !== CSV_COLUMNS.length || !CSV_COLUMNS.every((column) => names.includes(column))) {
-    throw validationProblem([{ in: 'body', field: '', message: 'the CSV header must be title,price,image' }])
-  }
-  if (data.length > MAX_BULK_ROWS) throw tooMany(data.length)
-  return data.map((record, index) => {
-    if (record.length !== names.length) {
-      errors.push(rowError(index + 1, '', `has ${record.length} fields, expected ${names.length}`))
-    }
-    return Object.fromEntries(names.map((name, i) => [name, record[i]]))
-  })
-}
-
-function csvField (value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-}
-
-function exportLine (product: ProductJson, format: 'csv' | 'ndjson'): string {
-  if (format === 'ndjson') return `${JSON.stringify(product)}\n`
-  const { id, title, price, image, createdAt, updatedAt } = product
-  return `${[String(id), title, price, image, createdAt, updatedAt].map(csvField).join(',')}\n`
-}
-
-async function * exportChunks (products: AsyncIterable<Product>, format: 'csv' | 'ndjson'): AsyncGenerator<string> {
-  if (format === 'csv') yield 'id,title,price,image,createdAt,updatedAt\n'
-  let chunk = ''
-  let rows = 0
-  for await (const product of products) {
-    chunk += exportLine(toProductJson(product), format)
-    if (++rows % EXPORT_CHUNK_ROWS === 0) {
-      yield chunk
-      chunk = ''
-    }
-  }
-  if (chunk) yield chunk
-}
 
 /** Import, export and bulk delete: the tutorial admin's bulk actions, for scripts. */
 const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -155,8 +84,12 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   // Its own scope, so CSV and NDJSON are accepted by this route alone.
   await fastify.register(async (bulk) => {
-    bulk.addContentTypeParser([NDJSON, CSV], { parseAs: 'string', bodyLimit: BULK_BODY_LIMIT }, (_request, body, done) => {
-      done(null, body)
+    bulk.addContentTypeParser([NDJSON, CSV], { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, (request, body, done) => {
+      try {
+        done(null, decodeUtf8Body(request.headers['content-type'], body as Buffer))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
     })
 
     bulk.post('/bulk', {
@@ -187,12 +120,11 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }, async (request, reply) => {
       const errors: FieldError[] = []
       const body = request.body as unknown
-      const contentType = request.headers['content-type'] ?? ''
       const rows = Array.isArray(body)
         ? body
-        : contentType.startsWith(CSV)
-          ? csvRows(String(body), errors)
-          : ndjsonRows(String(body), errors)
+        : parseMediaType(request.headers['content-type'])?.type === CSV
+          ? await csvRows(String(body), errors)
+          : await ndjsonRows(String(body), errors)
       if (rows.length === 0) throw validationProblem([{ in: 'body', field: '', message: 'has no products' }])
       if (rows.length > MAX_BULK_ROWS) throw tooMany(rows.length)
       const failed = new Set(errors.map((error) => error.row))
