@@ -1,4 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net'
+import pg from 'pg'
 import t, { type Test } from 'tap'
 import { openPgStore } from '../../src/store/pg/store.js'
 import { StoreUnavailable, type Store } from '../../src/store/types.js'
@@ -92,6 +93,22 @@ if (url !== null) {
     t.ok(await eventually(() => store.ping(), 3000), 'ping answers again')
     t.match(await store.products.get(id), { id, title: 'Kept' }, 'reads serve again without a restart')
     t.ok(await eventually(() => steady(store), 8000), 'the listener is back')
+  })
+
+  t.test('a write stuck behind a lock longer than the timeout is StoreUnavailable, and frees its connection', async (t) => {
+    const store = await openPgStore(url, { applicationName: 'lock-wait', statementTimeoutMs: 300, poolSize: 1 })
+    t.teardown(() => store.close())
+    const product = await store.products.create({ title: 'Locked', priceCents: 1, image: 'i' }, { actor: 'a', requestId: 'r' })
+    const id = product.status === 'ok' ? product.value.id : 0
+    const holder = new pg.Client({ connectionString: url })
+    await holder.connect()
+    t.teardown(() => holder.end())
+    await holder.query('BEGIN')
+    await holder.query('SELECT * FROM products WHERE id = $1 FOR UPDATE', [id])
+    const stuck = await store.products.update(id, { priceCents: 2 }, { actor: 'a', requestId: 'r' }).catch((e: unknown) => e)
+    t.ok(stuck instanceof StoreUnavailable, String(stuck))
+    await holder.query('ROLLBACK')
+    t.match(await store.products.update(id, { priceCents: 3 }, { actor: 'a', requestId: 'r' }), { status: 'ok', value: { priceCents: 3, version: 2 } }, 'the one pooled connection serves the next write')
   })
 
   t.test('killed pool connections are replaced; failures meanwhile are StoreUnavailable', async (t) => {
