@@ -68,6 +68,11 @@ export function storeContract (t: Test, open: OpenStore): void {
     t.equal(await store.products.get(created.id), null)
     t.same(await store.products.update(created.id, { title: 'x' }, context(tag)), { status: 'not-found' })
     t.same(await store.products.delete(created.id, context(tag)), { status: 'not-found' })
+    const huge = Number.MAX_SAFE_INTEGER
+    t.equal(await store.products.get(huge), null, 'any safe integer id is just not found')
+    t.same(await store.products.update(huge, { title: 'x' }, context(tag)), { status: 'not-found' })
+    t.same(await store.products.deleteMany([huge], context(tag)), { status: 'unknown-ids', ids: [huge] })
+    t.same((await store.audit.list({ limit: 1, productId: huge, actor: null, action: null, from: null, to: null, beforeId: null })).items, [])
   })
 
   t.test('a precondition is checked on the current row; a refused write changes nothing', async (t) => {
@@ -180,6 +185,19 @@ export function storeContract (t: Test, open: OpenStore): void {
         t.same(seen, expected, `${field} ${descending ? 'descending' : 'ascending'}`)
       }
     }
+  })
+
+  t.test('a cursor value of the other type: numbers order before text', async (t) => {
+    const store = await storeFor(t)
+    const tag = tagged()
+    const ids = okValue(await store.products.createMany([input(`${tag} a`, 5), input(`${tag} b`, 6)], context(tag))).map((p) => p.id)
+    const page = async (field: ProductSortField, descending: boolean, value: string | number) =>
+      (await store.products.list(query([tag], { sort: { field, descending }, after: { value, id: 0 } }))).items.map((p) => p.id)
+    t.same(await page('price', false, 'text'), [], 'ascending after text: nothing')
+    t.same(await page('price', true, 'text'), [ids[1], ids[0]], 'descending below text: everything')
+    t.same(await page('title', false, 12), ids, 'ascending after a number: everything')
+    t.same(await page('title', true, 12), [], 'descending below a number: nothing')
+    t.same(await page('createdAt', false, Number.MAX_SAFE_INTEGER), [], 'a huge timestamp is just past the end')
   })
 
   t.test('search: every word, case-insensitive, Unicode, wildcards taken literally', async (t) => {

@@ -135,6 +135,13 @@ export class PgProductRepository implements ProductRepository {
   }
 
   async list (query: ProductQuery): Promise<ProductPage> {
+    const { after, sort } = query
+    if (after !== null && sort.field !== 'id' && (typeof after.value === 'string') !== (sort.field === 'title')) {
+      // A cursor value of the other type: SQLite orders every number before every text, so
+      // the page after it is either everything or nothing. Same answers on both backends.
+      const everything = (typeof after.value === 'string') === sort.descending
+      return everything ? this.list({ ...query, after: null }) : { items: [], next: null }
+    }
     const params: Record<string, unknown> = { limit: query.limit + 1 }
     query.words.forEach((word, i) => {
       params[`w${i}`] = containing(word)

@@ -25,7 +25,8 @@ export interface ProductSnapshot {
 export const products = pgTable(
   'products',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    // bigint: the API accepts any safe integer as an id, and must answer "not found", not fail.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     title: text('title').notNull(),
     priceCents: integer('price_cents').notNull(),
     image: text('image').notNull(),
@@ -88,11 +89,11 @@ export const revocationEvents = pgSequence('revocation_events')
 export const auditLog = pgTable(
   'audit_log',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     at: millis('at').notNull(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
-    productId: integer('product_id').notNull(),
+    productId: bigint('product_id', { mode: 'number' }).notNull(),
     before: jsonb('before').$type<ProductSnapshot>(),
     after: jsonb('after').$type<ProductSnapshot>(),
     requestId: text('request_id').notNull()
