@@ -213,6 +213,7 @@ export function storeContract (t: Test, open: OpenStore): void {
     t.same(await found(['a_b']), ['a_b'])
     t.same(await found(['_']), ['a_b'])
     t.same(await found(['nothing']), [])
+    t.same(await found(['a\u0000b']), [], 'a word with NUL matches nothing')
     t.equal((await found([])).length, titles.length)
   })
 

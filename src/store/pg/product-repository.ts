@@ -136,6 +136,8 @@ export class PgProductRepository implements ProductRepository {
 
   async list (query: ProductQuery): Promise<ProductPage> {
     const { after, sort } = query
+    // PostgreSQL text cannot hold NUL, so no title contains a word that does.
+    if (query.words.some((word) => word.includes('\u0000'))) return { items: [], next: null }
     if (after !== null && sort.field !== 'id' && (typeof after.value === 'string') !== (sort.field === 'title')) {
       // A cursor value of the other type: SQLite orders every number before every text, so
       // the page after it is either everything or nothing. Same answers on both backends.
