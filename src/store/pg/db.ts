@@ -1,0 +1,56 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type pg from 'pg'
+import { isRetryable, isUnavailable, translate } from './errors.js'
+import * as schema from './schema.js'
+
+export type PgDb = NodePgDatabase<typeof schema>
+
+export interface PgContext {
+  pool: pg.Pool
+  /** Drizzle over the pool: one-statement reads and writes, and the named prepared statements. */
+  db: PgDb
+}
+
+/** Thrown inside a transaction to roll it back and hand `value` to the caller as the result. */
+export class Rollback<T> {
+  constructor (readonly value: T) {}
+}
+
+async function attempt<T> (pool: pg.Pool, work: (tx: PgDb) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  // A client whose connection failed is destroyed on release, never handed out again.
+  let broken: Error | undefined
+  try {
+    await client.query('BEGIN')
+    const result = await work(drizzle(client, { schema }))
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    if (isUnavailable(error)) broken = error as Error
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError
+    })
+    if (error instanceof Rollback) return error.value as T
+    throw error
+  } finally {
+    client.release(broken)
+  }
+}
+
+/**
+ * Runs `work` in one transaction on one pooled client: committed when it returns, rolled
+ * back when it throws (a thrown Rollback returns its value). A serialization failure or
+ * deadlock is retried once; every "not now" failure comes out as StoreUnavailable.
+ */
+export async function transaction<T> (pool: pg.Pool, work: (tx: PgDb) => Promise<T>): Promise<T> {
+  try {
+    try {
+      return await attempt(pool, work)
+    } catch (error) {
+      if (!isRetryable(error)) throw error
+      return await attempt(pool, work)
+    }
+  } catch (error) {
+    throw translate(error)
+  }
+}

@@ -1,0 +1,293 @@
+import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
+import type {
+  AuditAction,
+  BulkDeleteOutcome,
+  ChangeContext,
+  IdempotentWrite,
+  Precondition,
+  Product,
+  ProductInput,
+  ProductPage,
+  ProductQuery,
+  ProductRepository,
+  WriteOutcome
+} from '../types.js'
+import { type PgContext, type PgDb, Rollback, transaction } from './db.js'
+import { guard } from './errors.js'
+import { findLiveRecord, insertRecord } from './idempotency-repository.js'
+import { auditLog, type ProductSnapshot, products } from './schema.js'
+
+const columns = {
+  id: products.id,
+  title: products.title,
+  priceCents: products.priceCents,
+  image: products.image,
+  createdAt: products.createdAt,
+  updatedAt: products.updatedAt,
+  version: products.version
+}
+
+interface ProductRow {
+  id: number
+  title: string
+  priceCents: number
+  image: string
+  createdAt: number
+  updatedAt: number
+  version: number
+}
+
+function fromRow (row: ProductRow): Product {
+  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) }
+}
+
+export function toSnapshot (product: Product): ProductSnapshot {
+  return { ...product, createdAt: product.createdAt.getTime(), updatedAt: product.updatedAt.getTime() }
+}
+
+/** The key search and title order use: JavaScript's Unicode-aware lower case, as in SQLite. */
+export function titleKey (title: string): string {
+  return title.toLowerCase()
+}
+
+const SORT_COLUMNS = {
+  id: products.id,
+  title: products.titleKey,
+  price: products.priceCents,
+  createdAt: products.createdAt,
+  updatedAt: products.updatedAt
+} as const
+
+const EXPORT_BATCH = 500
+
+function sortValue (product: Product, field: ProductQuery['sort']['field']): string | number {
+  switch (field) {
+    case 'title': return titleKey(product.title)
+    case 'price': return product.priceCents
+    case 'createdAt': return product.createdAt.getTime()
+    case 'updatedAt': return product.updatedAt.getTime()
+    default: return product.id
+  }
+}
+
+/** A LIKE pattern matching `word` anywhere, its wildcards taken literally. */
+function containing (word: string): string {
+  return `%${titleKey(word).replace(/[\\%_]/g, '\\$&')}%`
+}
+
+// The listing's shape decides its SQL and so its prepared statement's name; values are parameters.
+function listShape (query: ProductQuery): string {
+  const flag = (on: boolean) => (on ? '1' : '0')
+  return `products_list_${query.sort.field}_${query.sort.descending ? 'd' : 'a'}_w${query.words.length}_` +
+    flag(query.minPriceCents !== null) + flag(query.maxPriceCents !== null) + flag(query.after !== null)
+}
+
+type Write<T> = (tx: PgDb, now: Date) => Promise<WriteOutcome<T>>
+
+export class PgProductRepository implements ProductRepository {
+  readonly #context: PgContext
+  readonly #byId
+  readonly #exportBatch
+  readonly #listStatements = new Map<string, { execute(params: Record<string, unknown>): Promise<ProductRow[]> }>()
+
+  constructor (context: PgContext) {
+    this.#context = context
+    const { db } = context
+    this.#byId = db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).prepare('products_by_id')
+    this.#exportBatch = db
+      .select(columns)
+      .from(products)
+      .where(gt(products.id, sql.placeholder('afterId')))
+      .orderBy(asc(products.id))
+      .limit(EXPORT_BATCH)
+      .prepare('products_export')
+  }
+
+  #listStatement (query: ProductQuery) {
+    const name = listShape(query)
+    let statement = this.#listStatements.get(name)
+    if (!statement) {
+      const column = SORT_COLUMNS[query.sort.field]
+      const conditions: SQL[] = query.words.map((_, i) => sql`${products.titleKey} LIKE ${sql.placeholder(`w${i}`)}`)
+      if (query.minPriceCents !== null) conditions.push(sql`${products.priceCents} >= ${sql.placeholder('minPrice')}`)
+      if (query.maxPriceCents !== null) conditions.push(sql`${products.priceCents} <= ${sql.placeholder('maxPrice')}`)
+      if (query.after !== null) {
+        const operator = query.sort.descending ? sql`<` : sql`>`
+        const id = sql.placeholder('afterId')
+        // A row comparison seeks the (column, id) index; the OR form would not.
+        conditions.push(
+          query.sort.field === 'id'
+            ? sql`${products.id} ${operator} ${id}`
+            : sql`(${column}, ${products.id}) ${operator} (${sql.placeholder('afterValue')}, ${id})`
+        )
+      }
+      const direction = query.sort.descending ? desc : asc
+      statement = this.#context.db
+        .select(columns)
+        .from(products)
+        .where(and(...conditions))
+        .orderBy(direction(column), direction(products.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(name)
+      this.#listStatements.set(name, statement)
+    }
+    return statement
+  }
+
+  async list (query: ProductQuery): Promise<ProductPage> {
+    const { after, sort } = query
+    // PostgreSQL text cannot hold NUL, so no title contains a word that does.
+    if (query.words.some((word) => word.includes('\u0000'))) return { items: [], next: null }
+    if (after !== null && sort.field !== 'id' && (typeof after.value === 'string') !== (sort.field === 'title')) {
+      // A cursor value of the other type: SQLite orders every number before every text, so
+      // the page after it is either everything or nothing. Same answers on both backends.
+      const everything = (typeof after.value === 'string') === sort.descending
+      return everything ? this.list({ ...query, after: null }) : { items: [], next: null }
+    }
+    const params: Record<string, unknown> = { limit: query.limit + 1 }
+    query.words.forEach((word, i) => {
+      params[`w${i}`] = containing(word)
+    })
+    if (query.minPriceCents !== null) params.minPrice = query.minPriceCents
+    if (query.maxPriceCents !== null) params.maxPrice = query.maxPriceCents
+    if (query.after !== null) {
+      params.afterValue = query.after.value
+      params.afterId = query.after.id
+    }
+    const rows = await guard(() => this.#listStatement(query).execute(params))
+    const items = rows.slice(0, query.limit).map(fromRow)
+    const last = items[items.length - 1]
+    return {
+      items,
+      next: rows.length > query.limit && last ? { value: sortValue(last, query.sort.field), id: last.id } : null
+    }
+  }
+
+  async get (id: number): Promise<Product | null> {
+    const [row] = await guard(() => this.#byId.execute({ id }))
+    return row ? fromRow(row) : null
+  }
+
+  /** Runs `write` in one transaction, with its idempotency record when `idempotent` is given. */
+  async #write<T> (write: Write<T>, idempotent?: IdempotentWrite<T>): Promise<WriteOutcome<T>> {
+    if (idempotent) {
+      // Cheap early answer; the insert below decides when two requests race.
+      const record = await findLiveRecord(this.#context.db, idempotent.sub, idempotent.key, idempotent.since)
+      if (record) return { status: 'duplicate', record }
+    }
+    const outcome = await transaction(this.#context.pool, async (tx): Promise<WriteOutcome<T> | 'lost-race'> => {
+      const result = await write(tx, new Date())
+      if (idempotent && result.status === 'ok' && !(await insertRecord(tx, idempotent, idempotent.respond(result.value)))) {
+        throw new Rollback('lost-race' as const)
+      }
+      return result
+    })
+    if (outcome !== 'lost-race') return outcome
+    const record = idempotent && (await findLiveRecord(this.#context.db, idempotent.sub, idempotent.key, idempotent.since))
+    if (!record) throw new Error('idempotency record vanished after a conflicting insert')
+    return { status: 'duplicate', record }
+  }
+
+  async #audit (tx: PgDb, action: AuditAction, context: ChangeContext, at: Date, changes: Array<{ before: Product | null, after: Product | null }>): Promise<void> {
+    if (changes.length === 0) return
+    await tx.insert(auditLog).values(changes.map(({ before, after }) => ({
+      at: at.getTime(),
+      actor: context.actor,
+      action,
+      productId: (after ?? before)!.id,
+      before: before ? toSnapshot(before) : null,
+      after: after ? toSnapshot(after) : null,
+      requestId: context.requestId
+    })))
+  }
+
+  async #insert (tx: PgDb, inputs: ProductInput[], now: Date): Promise<Product[]> {
+    if (inputs.length === 0) return []
+    const rows = await tx
+      .insert(products)
+      .values(inputs.map((input) => ({ ...input, titleKey: titleKey(input.title), createdAt: now.getTime(), updatedAt: now.getTime() })))
+      .returning(columns)
+    // Identity values follow the VALUES order; sorting makes the result's order certain.
+    return rows.map(fromRow).sort((a, b) => a.id - b.id)
+  }
+
+  async #lock (tx: PgDb, id: number): Promise<Product | null> {
+    const [row] = await tx.select(columns).from(products).where(eq(products.id, id)).for('update')
+    return row ? fromRow(row) : null
+  }
+
+  async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite<Product>): Promise<WriteOutcome<Product>> {
+    return this.#write<Product>(async (tx, now) => {
+      const [product] = await this.#insert(tx, [input], now)
+      await this.#audit(tx, 'create', context, now, [{ before: null, after: product! }])
+      return { status: 'ok', value: product! }
+    }, idempotent)
+  }
+
+  async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
+    return this.#write<Product>(async (tx, now) => {
+      const before = await this.#lock(tx, id)
+      if (!before) return { status: 'not-found' }
+      if (precondition && !precondition(before)) return { status: 'precondition-failed', current: before }
+      const [row] = await tx
+        .update(products)
+        .set({
+          ...patch,
+          ...(patch.title !== undefined ? { titleKey: titleKey(patch.title) } : {}),
+          updatedAt: now.getTime(),
+          version: sql`${products.version} + 1`
+        })
+        .where(eq(products.id, id))
+        .returning(columns)
+      const after = fromRow(row!)
+      await this.#audit(tx, 'update', context, now, [{ before, after }])
+      return { status: 'ok', value: after }
+    })
+  }
+
+  async delete (id: number, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
+    return this.#write<Product>(async (tx, now) => {
+      const before = await this.#lock(tx, id)
+      if (!before) return { status: 'not-found' }
+      if (precondition && !precondition(before)) return { status: 'precondition-failed', current: before }
+      await tx.delete(products).where(eq(products.id, id))
+      await this.#audit(tx, 'delete', context, now, [{ before, after: null }])
+      return { status: 'ok', value: before }
+    })
+  }
+
+  async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
+    return this.#write(async (tx, now) => {
+      const created = await this.#insert(tx, inputs, now)
+      await this.#audit(tx, 'bulk-create', context, now, created.map((after) => ({ before: null, after })))
+      return { status: 'ok', value: created }
+    }, idempotent)
+  }
+
+  async deleteMany (ids: number[], context: ChangeContext): Promise<BulkDeleteOutcome> {
+    const unique = [...new Set(ids)]
+    return transaction(this.#context.pool, async (tx): Promise<BulkDeleteOutcome> => {
+      if (unique.length === 0) return { status: 'ok', deleted: 0 }
+      const rows = await tx.select(columns).from(products).where(inArray(products.id, unique)).orderBy(asc(products.id)).for('update')
+      if (rows.length !== unique.length) {
+        const present = new Set(rows.map((row) => row.id))
+        return { status: 'unknown-ids', ids: unique.filter((id) => !present.has(id)) }
+      }
+      await tx.delete(products).where(inArray(products.id, unique))
+      await this.#audit(tx, 'bulk-delete', context, new Date(), rows.map((row) => ({ before: fromRow(row), after: null })))
+      return { status: 'ok', deleted: rows.length }
+    })
+  }
+
+  // Short keyset reads, not one long cursor: no transaction stays open while a slow client drains.
+  async * streamAll (): AsyncIterable<Product> {
+    let afterId = 0
+    for (;;) {
+      const batch = (await guard(() => this.#exportBatch.execute({ afterId }))).map(fromRow)
+      yield * batch
+      const last = batch[batch.length - 1]
+      if (!last || batch.length < EXPORT_BATCH) return
+      afterId = last.id
+    }
+  }
+}

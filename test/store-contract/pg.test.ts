@@ -1,0 +1,7 @@
+import t from 'tap'
+import { openPgStore } from '../../src/store/pg/store.js'
+import { postgresUrl } from '../helpers/services.js'
+import { storeContract } from './contract.js'
+
+const url = await postgresUrl(t)
+if (url !== null) storeContract(t, () => openPgStore(url))
