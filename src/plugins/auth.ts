@@ -30,7 +30,8 @@ declare module 'fastify' {
 
 export interface AuthOptions {
   /** Called on every authenticated request, synchronously; must not throw or wait. */
-  onAuthenticated?: (principal: Principal, log: FastifyBaseLogger) => void
+  /** Runs on every admitted request; a promise it returns is waited for before the request goes on. */
+  onAuthenticated?: (principal: Principal, log: FastifyBaseLogger) => Promise<void> | undefined
 }
 
 // Half of Fastify's default plugin timeout (10 s), which the startup key fetch must not reach.
@@ -70,7 +71,7 @@ export default fp<AuthOptions>(
     })
     const verified = createTokenCache({ clockToleranceMs: CLOCK_TOLERANCE_MS })
     const { revocations } = fastify.store
-    const onAuthenticated = options.onAuthenticated ?? (() => {})
+    const onAuthenticated = options.onAuthenticated ?? (() => undefined)
     fastify.decorateRequest('principal', null)
     fastify.decorateRequest('accessToken', null)
 
@@ -84,10 +85,10 @@ export default fp<AuthOptions>(
       keyGenerator: (request) => `auth-failure:${normalizeIP(request.ip)}`
     })
 
-    function admit (request: FastifyRequest, entry: CachedToken): void {
+    function admit (request: FastifyRequest, entry: CachedToken): Promise<void> | undefined {
       request.principal = entry.principal
       request.accessToken = entry.token
-      onAuthenticated(entry.principal, request.log)
+      return onAuthenticated(entry.principal, request.log)
     }
 
     async function notRevoked (entry: CachedToken): Promise<CachedToken> {
@@ -101,7 +102,7 @@ export default fp<AuthOptions>(
     async function authenticateSlowly (request: FastifyRequest, header: string | undefined, known: CachedToken | undefined): Promise<void> {
       try {
         const entry = known ?? verified.remember(header!, await verify(header))
-        admit(request, await notRevoked(entry))
+        await admit(request, await notRevoked(entry))
       } catch (error) {
         if (error instanceof HttpProblem && error.statusCode === 401) {
           const limit = await authFailures(request)
@@ -117,8 +118,9 @@ export default fp<AuthOptions>(
       const header = request.headers.authorization
       const known = header === undefined ? undefined : verified.get(header)
       if (known !== undefined && known.notRevokedIn === revocations.generation()) {
-        admit(request, known)
-        done()
+        const recording = admit(request, known)
+        if (recording === undefined) done()
+        else recording.then(() => done(), done)
         return
       }
       authenticateSlowly(request, header, known).then(() => done(), done)

@@ -8,13 +8,15 @@ import type { Store, User, UserPosition, UserProfile, UserRepository } from '../
 const WRITE_EVERY_MS = 60_000
 
 export interface SeenRecorder {
-  record(principal: Principal, log: FastifyBaseLogger): void
+  /** The write when one is due (its failure is logged, never thrown), else undefined. */
+  record(principal: Principal, log: FastifyBaseLogger): Promise<void> | undefined
 }
 
 /**
  * Keeps the users table's lastSeenAt and isAdmin current without a write per request:
  * a subject is written on first sight, then at most once a minute, or at once when
- * its admin status changes. Authorization never reads what this writes.
+ * its admin status changes. Authorization never reads what this writes. The request waits for
+ * a due write (a round trip on PostgreSQL), so the admin view shows a user once answered.
  */
 export function createSeenRecorder (users: UserRepository, maxSubjects = 50_000): SeenRecorder {
   const written = new LRUCache<string, { at: number; isAdmin: boolean }>({ max: maxSubjects })
@@ -22,9 +24,9 @@ export function createSeenRecorder (users: UserRepository, maxSubjects = 50_000)
     record (principal, log) {
       const now = Date.now()
       const last = written.get(principal.sub)
-      if (last && now - last.at < WRITE_EVERY_MS && last.isAdmin === principal.isAdmin) return
+      if (last && now - last.at < WRITE_EVERY_MS && last.isAdmin === principal.isAdmin) return undefined
       written.set(principal.sub, { at: now, isAdmin: principal.isAdmin })
-      users.recordSeen(principal.sub, principal.isAdmin, new Date(now)).catch((error: unknown) => {
+      return users.recordSeen(principal.sub, principal.isAdmin, new Date(now)).catch((error: unknown) => {
         // Losing a lastSeenAt update must not fail the request it rides on.
         written.delete(principal.sub)
         log.warn({ err: error, sub: principal.sub }, 'could not record the user as seen')

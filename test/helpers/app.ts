@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { type ContractChecker, type ContractViolation, createContractChecker, loadCommittedSpec, readPayload, toOpenApiPath } from './contract.js'
 import { TestIssuer } from './issuer.js'
+import { postgresUrl } from './services.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -87,11 +88,24 @@ export function issuerEnv (issuer: TestIssuer, env: Record<string, string> = {})
 }
 
 /**
+ * With TEST_DATABASE=postgres (`npm run test:postgres`), every app a test starts without a
+ * DATABASE_URL of its own gets a fresh PostgreSQL database, dropped when the test ends.
+ */
+async function freshPostgresDatabase (t: Teardown): Promise<string> {
+  const url = await postgresUrl({ teardown: (fn) => t.teardown(fn), plan: () => {} })
+  if (url === null) throw new Error('TEST_DATABASE=postgres, but PostgreSQL is not reachable (see TEST_POSTGRES_URL)')
+  return url
+}
+
+/**
  * The real app (same buildApp and server options as `npm start`), closed when the test ends.
  * Every response it sends is checked against openapi/openapi.json; violations fail the test.
  */
 export async function startApp (t: Teardown, issuer: TestIssuer, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const app = await buildApp(loadConfig(issuerEnv(issuer, env)))
+  const database: Record<string, string> = env.DATABASE_URL === undefined && process.env.TEST_DATABASE === 'postgres'
+    ? { DATABASE_URL: await freshPostgresDatabase(t) }
+    : {}
+  const app = await buildApp(loadConfig(issuerEnv(issuer, { ...env, ...database })))
   // Hooks must be added before ready(); every test that uses startApp gets the contract check.
   checkResponsesAgainstSpec(t, app)
   t.teardown(() => app.close())

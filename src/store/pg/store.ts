@@ -66,6 +66,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     throw translate(error)
   }
   const context: PgContext = { pool, db: drizzle(pool, { schema }) }
+  let closed = false
   return {
     created,
     products: new PgProductRepository(context),
@@ -75,6 +76,8 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     idempotency: new PgIdempotencyRepository(context),
     ping: () => ping(pool),
     async close () {
+      if (closed) return
+      closed = true
       await watch.close()
       await pool.end()
     }
