@@ -31,7 +31,7 @@ async function startServer (t: Test, issuer: TestIssuer, databaseFile: string, l
     ...NO_RATE_LIMITS
   })
   const base = `http://127.0.0.1:${port}`
-  await waitForHttp(`${base}/health`, { proc, timeoutMs: 20_000 })
+  await waitForHttp(`${base}/health`, { proc, timeoutMs: 60_000 })
   return { proc, base }
 }
 

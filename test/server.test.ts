@@ -72,7 +72,7 @@ t.test('server: production boot, real HTTP, graceful SIGTERM, restart keeps data
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const first = spawnTs(t, SERVER, env(port))
-  const health = await waitForHttp(`${base}/health`, { proc: first, timeoutMs: 15_000 })
+  const health = await waitForHttp(`${base}/health`, { proc: first, timeoutMs: 60_000 })
   t.same(await health.json(), { status: 'ok' }, 'GET /health answers 200 over HTTP')
   const ready = await fetch(`${base}/ready`)
   t.equal(ready.status, 200, 'and /ready')
@@ -107,7 +107,7 @@ t.test('server: production boot, real HTTP, graceful SIGTERM, restart keeps data
   const port2 = await freePort()
   const base2 = `http://127.0.0.1:${port2}`
   const second = spawnTs(t, SERVER, env(port2))
-  await waitForHttp(`${base2}/health`, { proc: second, timeoutMs: 15_000 })
+  await waitForHttp(`${base2}/health`, { proc: second, timeoutMs: 60_000 })
   const back = await fetch(`${base2}/products/${product.id}`)
   t.equal(back.status, 200)
   t.same(await back.json(), product, 'the product survived the restart')

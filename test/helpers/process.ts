@@ -120,7 +120,7 @@ export async function within<T> (promise: Promise<T>, ms: number, message: strin
  */
 export async function waitForHttp (url: string, options: { status?: number; timeoutMs?: number; proc?: RunningProcess } = {}): Promise<Response> {
   const status = options.status ?? 200
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000)
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000)
   let last: unknown
   while (Date.now() < deadline) {
     if (options.proc?.hasExited()) {

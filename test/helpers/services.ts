@@ -130,3 +130,12 @@ export async function redisUrl (t: ServiceTest): Promise<RedisTarget | null> {
   })
   return { url, prefix }
 }
+
+/**
+ * The PostgreSQL adapter's openPgStore, loaded only once a test has reached PostgreSQL: where
+ * the PostgreSQL tests are skipped, the adapter is then never loaded, so coverage measures what ran.
+ */
+export async function openPgStore (...args: Parameters<typeof import('../../src/store/pg/store.js').openPgStore>): ReturnType<typeof import('../../src/store/pg/store.js').openPgStore> {
+  const adapter = await import('../../src/store/pg/store.js')
+  return adapter.openPgStore(...args)
+}

@@ -1,10 +1,9 @@
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import pg from 'pg'
 import t, { type Test } from 'tap'
-import { openPgStore } from '../../src/store/pg/store.js'
 import { StoreUnavailable, type Store } from '../../src/store/types.js'
 import { freePort } from '../helpers/process.js'
-import { postgresUrl, queryPostgres } from '../helpers/services.js'
+import { openPgStore, postgresUrl, queryPostgres } from '../helpers/services.js'
 
 const url = await postgresUrl(t)
 

@@ -1,6 +1,5 @@
 import t from 'tap'
-import { openPgStore } from '../../src/store/pg/store.js'
-import { postgresUrl } from '../helpers/services.js'
+import { openPgStore, postgresUrl } from '../helpers/services.js'
 import { storeContract } from './contract.js'
 
 const url = await postgresUrl(t)
