@@ -9,8 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { configureErrors } from './error-handler.js'
 import { configureBodies } from './http/body-parsing.js'
-import { addRequestIdHeader } from './http/request-id.js'
 import { addRequestLog } from './http/request-log.js'
+import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
 import { corsOptions } from './plugins/external/cors.js'
 import { helmetOptions } from './plugins/external/helmet.js'
@@ -39,7 +39,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
   configureBodies(app)
   configureErrors(app)
-  addRequestIdHeader(app)
+  addResponseHeaders(app)
   addRequestLog(app, config.LOG_LEVEL)
 
   await app.register(configPlugin, { config })

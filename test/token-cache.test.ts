@@ -66,3 +66,12 @@ t.test('at most max entries, the least recently used go first', async (t) => {
   t.equal(cache.get(header(2)), undefined, 'the least recently used one went')
   t.ok(cache.get(header(3)))
 })
+
+t.test('by default 10,000+ tokens in use all stay remembered', async (t) => {
+  const time = clock()
+  const cache = createTokenCache({ clockToleranceMs: TOLERANCE_MS, now: time.now })
+  const header = (i: number) => `Bearer t.t.${String(i).padStart(40, '0')}`
+  for (let i = 0; i < 15_000; i++) cache.remember(header(i), { principal: principal(`auth0|${i}`, time.now() / 1000 + 3600), token: 't' })
+  t.equal(cache.size, 15_000)
+  t.ok(cache.get(header(0)), 'the first of them is still found')
+})

@@ -1,4 +1,4 @@
-import { createVerifier as createJwtVerifier, TokenError } from 'fast-jwt'
+import { createDecoder, createVerifier as createJwtVerifier, TokenError } from 'fast-jwt'
 import { HttpProblem } from '../lib/problem.js'
 import { invalidToken, missingToken } from './auth-errors.js'
 import type { KeyResolver } from './key-resolver.js'
@@ -33,6 +33,8 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i
 const MAX_TOKEN_LENGTH = 8192
 // 9999-12-31T23:59:59Z: every store and every date format can hold an expiry up to here.
 const MAX_EXP_SECONDS = 253_402_300_799
+// Far more signing keys than an issuer publishes at once, rotations included.
+const MAX_KEY_VERIFIERS = 16
 
 /** The compact JWS in a "Bearer <token>" header; else the problem that says what is wrong with it. */
 export function tokenOf (header: string | undefined): string {
@@ -80,16 +82,40 @@ function checkClaims (claims: Record<string, unknown>, nowMs: number, toleranceM
 export function createVerifier (options: VerifierOptions): Verifier {
   const { keys, claims: claimSettings } = options
   const toleranceMs = options.clockToleranceMs ?? CLOCK_TOLERANCE_MS
-  const verifyJwt = createJwtVerifier({
-    key: async ({ header }: { header: { kid?: unknown } }) => keys.resolve(header.kid),
-    algorithms: ['RS256'],
+  const settings = {
+    algorithms: ['RS256' as const],
     allowedIss: options.issuer,
     allowedAud: options.audience,
     requiredClaims: ['iss', 'sub', 'aud', 'exp'],
     clockTolerance: toleranceMs,
     // The token cache is the cache: fast-jwt's would hash every token on every request.
     cache: false
-  })
+  }
+  const decode = createDecoder({ complete: true })
+  // One fast-jwt verifier per signing key, made with the key itself: given a key callback
+  // instead, fast-jwt converts the PEM into a key object on every verification.
+  const byKey = new Map<string, (token: string) => unknown>()
+  function verifierFor (pem: string): (token: string) => unknown {
+    let verifyWith = byKey.get(pem)
+    if (verifyWith === undefined) {
+      if (byKey.size >= MAX_KEY_VERIFIERS) byKey.clear()
+      verifyWith = createJwtVerifier({ ...settings, key: pem })
+      byKey.set(pem, verifyWith)
+    }
+    return verifyWith
+  }
+
+  // As fast-jwt does with a key callback: decode, fetch the key for the kid, then verify.
+  async function verifyJwt (token: string): Promise<unknown> {
+    const { header } = decode(token) as { header: { kid?: unknown } }
+    let pem: string
+    try {
+      pem = await keys.resolve(header.kid)
+    } catch (error) {
+      throw TokenError.wrap(error as Error, TokenError.codes.keyFetchingError, 'Cannot fetch key.')
+    }
+    return verifierFor(pem)(token)
+  }
 
   return async (header) => {
     const token = tokenOf(header)

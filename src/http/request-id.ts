@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { FastifyInstance } from 'fastify'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
@@ -15,12 +14,4 @@ export function requestIds (): (request: IncomingMessage) => string {
     const given = request.headers['x-request-id']
     return typeof given === 'string' && REQUEST_ID.test(given) ? given : `${prefix}-${(++count).toString(36)}`
   }
-}
-
-/** Every response names its request (404s and errors too): a callback hook, as an async one would cost a promise. */
-export function addRequestIdHeader (app: FastifyInstance): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    done()
-  })
 }

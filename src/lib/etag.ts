@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /** A strong ETag naming one version of one product. */
 export function productEtag (product: { id: number; version: number }): string {
@@ -7,7 +7,7 @@ export function productEtag (product: { id: number; version: number }): string {
 
 /** A weak ETag over anything that identifies a response's content. */
 export function weakEtag (content: string): string {
-  return `W/"${createHash('sha1').update(content).digest('base64url')}"`
+  return `W/"${hash('sha1', content, 'base64url')}"`
 }
 
 function tags (header: string): string[] {

@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
@@ -12,41 +13,55 @@ declare module 'fastify' {
 }
 
 const POLL_MS = 50
+// Each connection's latest response, set by one hook; a property, not a listener or a Set entry per request.
+const LATEST = Symbol('in-flight response')
 
-function hasBody (response: ServerResponse): boolean {
-  const { headers } = response.req
+type TrackedSocket = Socket & { [LATEST]?: ServerResponse }
+
+function hasBody (request: IncomingMessage): boolean {
+  const { headers } = request
   return headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined
 }
 
+/** What a connection is doing: handling a request, still reading one's body, or neither. */
+function stateOf (socket: TrackedSocket): 'handling' | 'reading' | 'idle' {
+  const response = socket[LATEST]
+  if (response === undefined || response.writableFinished) return 'idle'
+  return hasBody(response.req) && !response.req.complete ? 'reading' : 'handling'
+}
+
 /**
- * Which requests are being handled and which are still receiving their body. A shutdown lets
- * the first finish; a client sending its body a byte at a time, or a connection carrying no
- * request, must not hold the process open. Registered before the routes, so its hooks apply to them.
+ * Which requests are being handled and which are still receiving their body, worked out at
+ * shutdown from the open connections. A shutdown lets the first finish; a client sending its
+ * body a byte at a time, or a connection carrying no request, must not hold the process open.
+ * Registered before the routes, so its hook applies to them.
  */
 export default fp(
   async function inFlightPlugin (fastify) {
-    const handling = new Set<ServerResponse>()
-    const reading = new Set<ServerResponse>()
-    fastify.addHook('onRequest', (_request, reply, done) => {
-      const response = reply.raw
-      handling.add(response)
-      response.once('close', () => {
-        handling.delete(response)
-        reading.delete(response)
-      })
+    const sockets = new Set<TrackedSocket>()
+    fastify.server.on('connection', (socket: TrackedSocket) => {
+      sockets.add(socket)
+      socket.once('close', () => sockets.delete(socket))
+    })
+    fastify.addHook('onRequest', (request, reply, done) => {
+      (request.raw.socket as TrackedSocket)[LATEST] = reply.raw
       done()
     })
-    fastify.addHook('preParsing', (_request, reply, payload, done) => {
-      if (hasBody(reply.raw) && handling.delete(reply.raw)) reading.add(reply.raw)
-      done(null, payload)
-    })
-    fastify.addHook('preValidation', (_request, reply, done) => {
-      if (reading.delete(reply.raw)) handling.add(reply.raw)
-      done()
-    })
+
+    function busy (): { handling: boolean, reading: boolean } {
+      let handling = false
+      let reading = false
+      for (const socket of sockets) {
+        const state = stateOf(socket)
+        if (state === 'handling') handling = true
+        else if (state === 'reading') reading = true
+      }
+      return { handling, reading }
+    }
+
     fastify.decorate('closeConnectionsWhenSettled', async (bodyGraceMs: number) => {
       const deadline = Date.now() + bodyGraceMs
-      while (handling.size > 0 || (reading.size > 0 && Date.now() < deadline)) {
+      for (let now = busy(); now.handling || (now.reading && Date.now() < deadline); now = busy()) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS))
       }
       fastify.server.closeAllConnections()

@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyHelmetOptions } from '@fastify/helmet'
+import helmet from 'helmet'
 
 /**
  * The security headers every response carries (404s and errors too): what OWASP's REST cheat
@@ -10,7 +12,8 @@ import type { FastifyHelmetOptions } from '@fastify/helmet'
  */
 export function helmetOptions (): FastifyHelmetOptions {
   return {
-    global: true,
+    // Its per-request hooks apply no header: SECURITY_HEADERS does (src/http/response-headers.ts).
+    global: false,
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
     crossOriginOpenerPolicy: false,
     crossOriginResourcePolicy: false,
@@ -24,13 +27,19 @@ export function helmetOptions (): FastifyHelmetOptions {
 }
 
 /**
- * The same headers as fixed values, for the answers written before any hook runs (Node's
- * parser errors, the router's 414): helmet sends exactly these on every other response, and a
- * test compares the two.
+ * The headers helmet sends with `helmetOptions()`, computed once by running helmet itself:
+ * @fastify/helmet rebuilds helmet's middleware on every request (see bench/README.md), so
+ * every answer gets this one object instead, also those written before any hook runs.
  */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-security-policy': "default-src 'none';frame-ancestors 'none';base-uri 'none'",
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'SAMEORIGIN'
-})
+export function securityHeaders (options: FastifyHelmetOptions = helmetOptions()): Readonly<Record<string, string>> {
+  const { global: _global, enableCSPNonces: _nonces, ...settings } = options
+  const headers: Record<string, string> = {}
+  const collector = {
+    setHeader: (name: string, value: unknown) => { headers[name.toLowerCase()] = String(value) },
+    removeHeader: () => {}
+  }
+  helmet(settings as Parameters<typeof helmet>[0])({} as IncomingMessage, collector as unknown as ServerResponse, () => {})
+  return Object.freeze(headers)
+}
+
+export const SECURITY_HEADERS = securityHeaders()

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
 import { noneMatch, productEtag, weakEtag } from '../../lib/etag.js'
 import { parsePrice } from '../../lib/price.js'
 import { HttpProblem, notFound, validationProblem } from '../../lib/problem.js'
-import { toProductJson } from '../../lib/product-json.js'
+import { createProductJsonCache, toProductJson } from '../../lib/product-json.js'
 import { storedResponse } from '../../plugins/idempotency.js'
 import { type ChangeResult, productService } from '../../services/products.js'
 import type { Product as ProductRecord, ProductInput, ProductPosition, ProductSort } from '../../store/types.js'
@@ -41,6 +41,9 @@ const IdempotencyHeaders = Type.Object({
   }))
 })
 const READ_HEADERS = { ...HEADERS.etag, ...HEADERS.rateLimit }
+// Serialised products kept for reads: enough for a catalogue's busy part, a few MB.
+const JSON_CACHE_SIZE = 10_000
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 function priceCents (price: string | number, field = 'price'): number {
   const cents = parsePrice(price)
@@ -65,6 +68,11 @@ function toPatch (body: ProductPatchBody): Partial<ProductInput> {
 function parseSort (sort: SortParam): ProductSort {
   const descending = sort.startsWith('-')
   return { field: (descending ? sort.slice(1) : sort) as ProductSort['field'], descending }
+}
+
+/** Sends JSON already serialised (in its response schema's shape), so Fastify does not serialise it again. */
+function sendJson (reply: FastifyReply, json: string): FastifyReply {
+  return reply.type(JSON_TYPE).send(json)
 }
 
 function badQuery (field: string, message: string): HttpProblem {
@@ -97,6 +105,14 @@ function filterCents (value: string | undefined): number | null {
 
 const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const products = productService(fastify.store)
+  const productJson = createProductJsonCache(JSON_CACHE_SIZE)
+
+  // A page assembled from each product's cached JSON; the same bytes the ProductList schema gives.
+  function pageJson (items: ProductRecord[], nextCursor: string | null): string {
+    let json = '{"items":['
+    for (let i = 0; i < items.length; i++) json += (i === 0 ? '' : ',') + productJson.json(items[i]!)
+    return `${json}],"nextCursor":${nextCursor === null ? 'null' : JSON.stringify(nextCursor)}}`
+  }
 
   function preconditionFailed (current: ProductRecord): HttpProblem {
     return new HttpProblem(412, `If-Match does not match the current ETag ${productEtag(current)}; fetch the product again.`, {
@@ -154,7 +170,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const etag = weakEtag(`${page.items.map((p) => `${p.id}.${p.version}`).join(',')}|${nextCursor}`)
     reply.header('etag', etag)
     if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(undefined)
-    return { items: page.items.map(toProductJson), nextCursor }
+    return sendJson(reply, pageJson(page.items, nextCursor))
   })
 
   fastify.get('/:id', {
@@ -178,7 +194,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const etag = productEtag(product)
     reply.header('etag', etag)
     if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send(undefined)
-    return toProductJson(product)
+    return sendJson(reply, productJson.json(product))
   })
 
   fastify.post('/', {
