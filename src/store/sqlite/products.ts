@@ -15,7 +15,7 @@ import type {
   WriteOutcome
 } from '../types.js'
 import { toSnapshot } from './audit.js'
-import { SqliteChangeFeed } from './changes.js'
+import { SqliteChangeFeed } from './change-feed.js'
 import type { SqliteDb } from './db.js'
 import { guard, translate } from './errors.js'
 import { createGroupCommit, type GroupCommit } from './group-commit.js'
