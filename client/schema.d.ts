@@ -157,6 +157,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/products/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in the catalogue since a cursor
+         * @description Public. Without since, every product (a new client's full copy); then follow nextCursor, which is always present, to get every product created, updated (its current state) or deleted (a tombstone) since, in commit order, each at most once per page. An empty items means nothing changed: keep the same nextCursor and ask again later. Tombstones are kept at least 30 days: a cursor older than that answers 410, and the client must sync again from the beginning.
+         */
+        get: operations["listProductChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/audit": {
         parameters: {
             query?: never;
@@ -461,6 +481,64 @@ export interface components {
          */
         BulkDeleteResult: {
             deleted: number;
+        };
+        /**
+         * @description A deleted product: remove it from your copy. Kept at least 30 days.
+         * @example {
+         *       "id": 7,
+         *       "deleted": true,
+         *       "at": "2026-01-02T08:30:00.000Z"
+         *     }
+         */
+        ProductTombstone: {
+            /** @description Product id */
+            id: number;
+            /** @enum {boolean} */
+            deleted: true;
+            /**
+             * Format: date-time
+             * @description When the product was deleted
+             */
+            at: string;
+        };
+        /**
+         * @description A product created or updated (its current state), or a tombstone when it was deleted (deleted: true)
+         * @example {
+         *       "id": 1,
+         *       "title": "PlayStation",
+         *       "price": "899.99",
+         *       "image": "https://example.com/playstation.jpg",
+         *       "createdAt": "2026-01-01T12:00:00.000Z",
+         *       "updatedAt": "2026-01-01T12:00:00.000Z"
+         *     }
+         */
+        ProductChange: components["schemas"]["Product"] | components["schemas"]["ProductTombstone"];
+        /**
+         * @description A page of the change feed
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 1,
+         *           "title": "PlayStation",
+         *           "price": "899.99",
+         *           "image": "https://example.com/playstation.jpg",
+         *           "createdAt": "2026-01-01T12:00:00.000Z",
+         *           "updatedAt": "2026-01-01T12:00:00.000Z"
+         *         },
+         *         {
+         *           "id": 7,
+         *           "deleted": true,
+         *           "at": "2026-01-02T08:30:00.000Z"
+         *         }
+         *       ],
+         *       "nextCursor": "eyJwIjo0Mn0"
+         *     }
+         */
+        ChangePage: {
+            /** @description In commit order; a product changed several times appears once, as its latest state */
+            items: components["schemas"]["ProductChange"][];
+            /** @description Always present: pass it as since to get what changed after this page */
+            nextCursor: string;
         };
         /**
          * @description One change to one product
@@ -2008,6 +2086,105 @@ export interface operations {
             };
             /** @description The request cannot be processed */
             422: {
+                headers: {
+                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the current window (absent where the budget is not per request) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (masked; quote requestId) */
+            500: {
+                headers: {
+                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or the server is shutting down; retry later */
+            503: {
+                headers: {
+                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProductChanges: {
+        parameters: {
+            query?: {
+                /**
+                 * @description nextCursor from your last page; omit it to start from the beginning (the whole catalogue)
+                 * @example eyJwIjo0Mn0
+                 */
+                since?: string;
+                /** @description Page size */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes after the cursor, and where to continue */
+            200: {
+                headers: {
+                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed in the current window (absent where the budget is not per request) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description Invalid request: the errors array names each bad field */
+            400: {
+                headers: {
+                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: what was asked for is no longer kept */
+            410: {
                 headers: {
                     /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
                     "X-Request-Id"?: string;

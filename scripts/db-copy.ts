@@ -106,6 +106,9 @@ async function copySqliteToPg (from: string, to: string, now = Date.now()): Prom
     const existing = await countRows(client)
     if (Object.values(existing).some((n) => n > 0)) throw new Error(`the target database is not empty: ${JSON.stringify(existing)}`)
     const copied = await copyTables(sqlite, drizzle(client, { schema }), now)
+    // The change feed starts over on the new backend: every product is a change (tombstones are not copied).
+    await client.query(`INSERT INTO product_changes (product_id, xid, seq, deleted, at)
+      SELECT id, pg_current_xact_id()::text::bigint, nextval('product_change_seq'), false, updated_at FROM (SELECT id, updated_at FROM products ORDER BY id) AS copied`)
     for (const table of ['products', 'audit_log']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT max(id) FROM ${table}), 0) + 1, false)`)
     }

@@ -30,6 +30,7 @@ import meRoutes from './routes/me.js'
 import logoutRoutes from './routes/logout.js'
 import auditRoutes from './routes/audit.js'
 import productBulkRoutes from './routes/products/bulk.js'
+import productChangeRoutes from './routes/products/changes.js'
 import productRoutes from './routes/products/index.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -68,6 +69,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   await app.register(productRoutes, { prefix: '/products' })
   await app.register(productBulkRoutes, { prefix: '/products' })
+  await app.register(productChangeRoutes, { prefix: '/products' })
   await app.register(auditRoutes)
   await app.register(meRoutes)
   await app.register(logoutRoutes)

@@ -70,6 +70,8 @@ t.test('db:copy moves a SQLite store into an empty PostgreSQL one, keeping ids, 
   t.match(await store.idempotency.find('auth0|ann', 'live', new Date(0)), { requestHash: 'h1', response: { status: 201, headers: { location: '/products/40' } } })
   t.equal(await store.idempotency.find('auth0|ann', 'running', new Date(0)), null, 'unfinished records are not copied')
   t.equal(await store.idempotency.find('auth0|ann', 'old', new Date(0)), null, 'expired records are not copied')
+  const feed = await store.products.changes(null, 10)
+  t.same(feed.status === 'ok' && feed.page.items.map((change) => !change.deleted && change.product.id), [7, 40], 'the change feed starts with every copied product')
   const next = await store.products.create({ title: 'New', priceCents: 1, image: 'i' }, { actor: 'a', requestId: 'r' })
   t.match(next, { status: 'ok', value: { id: 41 } }, 'ids continue past the copied ones')
 

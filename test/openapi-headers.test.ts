@@ -63,6 +63,10 @@ t.test('every documented response header is sent, on every operation and every e
   const toDelete = [await spare(), await spare(), await spare()]
   await send(base, { method: 'POST', path: '/products', token: admin, headers: { 'idempotency-key': 'used-once' }, body: PRODUCT })
   const listEtag = (await fetch(`${base}/products`)).headers.get('etag') ?? ''
+  // A feed cursor from before a deletion whose tombstone was then purged: 410.
+  const staleCursor = ((await (await fetch(`${base}/products/changes`)).json()) as { nextCursor: string }).nextCursor
+  await send(base, { method: 'DELETE', path: `/products/${await spare()}`, token: admin })
+  await app.store.products.purgeTombstones(new Date(Date.now() + 1000))
 
   const recipes: Recipe[] = [
     { operationId: 'listProducts', status: 200, call: () => ({ path: '/products' }) },
@@ -76,6 +80,8 @@ t.test('every documented response header is sent, on every operation and every e
     { operationId: 'importProducts', status: 201, call: () => ({ method: 'POST', path: '/products/bulk', token: admin, body: [PRODUCT] }) },
     { operationId: 'exportProducts', status: 200, call: () => ({ path: '/products/export?format=csv' }) },
     { operationId: 'deleteProducts', status: 200, call: () => ({ method: 'POST', path: '/products/bulk-delete', token: admin, body: { ids: [toDelete[1]] } }) },
+    { operationId: 'listProductChanges', status: 200, call: () => ({ path: '/products/changes?limit=2' }) },
+    { operationId: 'listProductChanges', status: 410, call: () => ({ path: `/products/changes?since=${staleCursor}` }) },
     { operationId: 'getProductHistory', status: 200, call: () => ({ path: `/products/${id}/history`, token: admin }) },
     { operationId: 'listAuditEntries', status: 200, call: () => ({ path: '/admin/audit', token: admin }) },
     { operationId: 'listUsers', status: 200, call: () => ({ path: '/admin/users', token: admin }) },

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { tombstonePurgeCutoff } from '../lib/change-feed.js'
 import { idempotencyPurgeCutoff } from '../lib/idempotency.js'
 import { DEMO_PRODUCTS } from '../store/demo-products.js'
 import { openStore } from '../store/open-store.js'
@@ -18,11 +19,12 @@ export default fp(
     const { config } = fastify
     const store = await openStore(config.DATABASE_URL)
     fastify.decorate('store', store)
-    // Housekeeping: expired revocations and idempotency records, at start and every 10 minutes.
+    // Housekeeping: expired revocations, idempotency records and change-feed tombstones, at start and every 10 minutes.
     const purge = async () => {
       const now = new Date()
       await store.revocations.purgeExpired(now)
       await store.idempotency.purgeBefore(idempotencyPurgeCutoff(now.getTime()))
+      await store.products.purgeTombstones(tombstonePurgeCutoff(now.getTime()))
     }
     const timer = setInterval(() => {
       purge().catch((error: unknown) => fastify.log.warn({ err: error }, 'could not purge expired records'))

@@ -88,6 +88,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'The token is valid but lacks the admin role or write:products permission',
   404: 'No such resource',
   409: 'Conflict with the current state',
+  410: 'Gone: what was asked for is no longer kept',
   412: 'If-Match did not match the current ETag',
   413: 'Request body too large',
   414: 'A path parameter is too long',

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { AuditEntry, AuditPage } from './audit.js'
 import { BulkDeleteRequest, BulkDeleteResult, BulkProducts, BulkResult } from './bulk.js'
+import { ChangePage, ProductChange, ProductTombstone } from './changes.js'
 import { ProblemSchema } from './common.js'
 import { Health, Readiness } from './health.js'
 import { Product, ProductCreate, ProductList, ProductPatch } from './product.js'
@@ -14,6 +15,7 @@ export const SHARED_SCHEMAS: TSchema[] = [
   ProblemSchema,
   Product, ProductCreate, ProductPatch, ProductList,
   BulkProducts, BulkResult, BulkDeleteRequest, BulkDeleteResult,
+  ProductTombstone, ProductChange, ChangePage,
   AuditEntry, AuditPage,
   Me, LogoutBody, LogoutResult, UserRecord, UserList,
   Health, Readiness

@@ -3,6 +3,7 @@ import { idempotencyPurgeCutoff } from '../lib/idempotency.js'
 import type {
   AuditQuery,
   ChangeContext,
+  ChangePosition,
   IdempotencyRecord,
   IdempotentWrite,
   Precondition,
@@ -119,7 +120,10 @@ export function productService (store: Store) {
     },
 
     /** The audit trail: who changed which product, when, from what to what. */
-    changes: (query: AuditQuery) => store.audit.list(query)
+    changes: (query: AuditQuery) => store.audit.list(query),
+
+    /** The change feed: what changed after `after` (null: the whole catalogue), in commit order. */
+    feed: (after: ChangePosition | null, limit: number) => products.changes(after, limit)
   }
 }
 

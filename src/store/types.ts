@@ -101,6 +101,30 @@ export type BulkDeleteOutcome =
   | { status: 'unknown-ids', ids: number[] }
 
 /**
+ * Where a client is in the change feed. Opaque above the repositories: each adapter makes its
+ * own and reads back only what it made (a foreign or forged one is 'invalid-position').
+ */
+export type ChangePosition = Readonly<Record<string, string | number>>
+
+/** One product in the change feed: its current state, or a tombstone if it was deleted. */
+export type ProductChange =
+  | { deleted: false, product: Product }
+  | { deleted: true, id: number, at: Date }
+
+export interface ChangePage {
+  /** In commit order; each product at most once, at its latest change. */
+  items: ProductChange[]
+  /** Always present: where the next read starts (past these items, or where this one did). */
+  next: ChangePosition
+}
+
+export type ChangeOutcome =
+  | { status: 'ok', page: ChangePage }
+  /** The position is older than the oldest tombstone kept: the client must start again. */
+  | { status: 'expired' }
+  | { status: 'invalid-position' }
+
+/**
  * Product storage. "Not found" is an outcome, never an exception. Every change writes its
  * audit entry in the same transaction.
  */
@@ -117,6 +141,13 @@ export interface ProductRepository {
   deleteMany(ids: number[], context: ChangeContext): Promise<BulkDeleteOutcome>
   /** Every product in id order, read lazily in short batches so the caller never holds them all. */
   streamAll(): AsyncIterable<Product>
+  /**
+   * What changed after `after` (null: from the beginning, i.e. the whole catalogue), in commit
+   * order, served from an index. A change committed after this read sorts after its `next`.
+   */
+  changes(after: ChangePosition | null, limit: number): Promise<ChangeOutcome>
+  /** Forgets tombstones of deletions before `before`; positions older than those expire. Returns how many. */
+  purgeTombstones(before: Date): Promise<number>
 }
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'bulk-create' | 'bulk-delete'

@@ -3,6 +3,8 @@ import type {
   AuditAction,
   BulkDeleteOutcome,
   ChangeContext,
+  ChangeOutcome,
+  ChangePosition,
   IdempotentWrite,
   Precondition,
   Product,
@@ -12,6 +14,7 @@ import type {
   ProductRepository,
   WriteOutcome
 } from '../types.js'
+import { purgeTombstones, readChanges, recordChanges } from './change-feed.js'
 import { type PgContext, type PgDb, Rollback, transaction } from './db.js'
 import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
@@ -220,6 +223,7 @@ export class PgProductRepository implements ProductRepository {
     return this.#write<Product>(async (tx, now) => {
       const [product] = await this.#insert(tx, [input], now)
       await this.#audit(tx, 'create', context, now, [{ before: null, after: product! }])
+      await recordChanges(tx, [{ id: product!.id, deleted: false }], now)
       return { status: 'ok', value: product! }
     }, idempotent)
   }
@@ -241,6 +245,7 @@ export class PgProductRepository implements ProductRepository {
         .returning(columns)
       const after = fromRow(row!)
       await this.#audit(tx, 'update', context, now, [{ before, after }])
+      await recordChanges(tx, [{ id, deleted: false }], now)
       return { status: 'ok', value: after }
     })
   }
@@ -252,6 +257,7 @@ export class PgProductRepository implements ProductRepository {
       if (precondition && !precondition(before)) return { status: 'precondition-failed', current: before }
       await tx.delete(products).where(eq(products.id, id))
       await this.#audit(tx, 'delete', context, now, [{ before, after: null }])
+      await recordChanges(tx, [{ id, deleted: true }], now)
       return { status: 'ok', value: before }
     })
   }
@@ -260,6 +266,7 @@ export class PgProductRepository implements ProductRepository {
     return this.#write(async (tx, now) => {
       const created = await this.#insert(tx, inputs, now)
       await this.#audit(tx, 'bulk-create', context, now, created.map((after) => ({ before: null, after })))
+      await recordChanges(tx, created.map((product) => ({ id: product.id, deleted: false })), now)
       return { status: 'ok', value: created }
     }, idempotent)
   }
@@ -273,8 +280,10 @@ export class PgProductRepository implements ProductRepository {
         const present = new Set(rows.map((row) => row.id))
         return { status: 'unknown-ids', ids: unique.filter((id) => !present.has(id)) }
       }
+      const now = new Date()
       await tx.delete(products).where(inArray(products.id, unique))
-      await this.#audit(tx, 'bulk-delete', context, new Date(), rows.map((row) => ({ before: fromRow(row), after: null })))
+      await this.#audit(tx, 'bulk-delete', context, now, rows.map((row) => ({ before: fromRow(row), after: null })))
+      await recordChanges(tx, rows.map((row) => ({ id: row.id, deleted: true })), now)
       return { status: 'ok', deleted: rows.length }
     })
   }
@@ -289,5 +298,13 @@ export class PgProductRepository implements ProductRepository {
       if (!last || batch.length < EXPORT_BATCH) return
       afterId = last.id
     }
+  }
+
+  async changes (after: ChangePosition | null, limit: number): Promise<ChangeOutcome> {
+    return readChanges(this.#context.db, after, limit)
+  }
+
+  async purgeTombstones (before: Date): Promise<number> {
+    return purgeTombstones(this.#context.db, before)
   }
 }

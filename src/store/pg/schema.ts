@@ -119,3 +119,35 @@ export const idempotencyKeys = pgTable(
   },
   (table) => [primaryKey({ columns: [table.sub, table.key] }), index('idempotency_created').on(table.createdAt)]
 )
+
+/**
+ * The change feed: one row per product ever written, at its latest change. Concurrent
+ * transactions commit out of order, so a change is placed by (xid, seq): the writing
+ * transaction's id and a sequence number. Readers return only changes of transactions below
+ * their snapshot's xmin (all ended), so a change not yet visible always sorts after the ones
+ * already read. A deleted product keeps a tombstone row until the retention purge.
+ */
+export const productChanges = pgTable(
+  'product_changes',
+  {
+    productId: bigint('product_id', { mode: 'number' }).primaryKey(),
+    xid: bigint('xid', { mode: 'number' }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    deleted: boolean('deleted').notNull(),
+    at: millis('at').notNull()
+  },
+  (table) => [
+    index('product_changes_position').on(table.xid, table.seq),
+    index('product_changes_tombstones').on(table.at).where(sql`${table.deleted}`)
+  ]
+)
+
+/** Numbers the changes inside a transaction (and across, with the xid in front). */
+export const productChangeSeq = pgSequence('product_change_seq')
+
+/** The feed's one-row state: the highest position a purge has forgotten. */
+export const changeFeed = pgTable('change_feed', {
+  id: smallint('id').primaryKey(),
+  purgedXid: bigint('purged_xid', { mode: 'number' }).notNull(),
+  purgedSeq: bigint('purged_seq', { mode: 'number' }).notNull()
+})

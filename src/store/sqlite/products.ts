@@ -3,6 +3,8 @@ import type {
   AuditAction,
   BulkDeleteOutcome,
   ChangeContext,
+  ChangeOutcome,
+  ChangePosition,
   IdempotentWrite,
   Precondition,
   Product,
@@ -13,6 +15,7 @@ import type {
   WriteOutcome
 } from '../types.js'
 import { toSnapshot } from './audit.js'
+import { SqliteChangeFeed } from './change-feed.js'
 import type { SqliteDb } from './db.js'
 import { guard, translate } from './errors.js'
 import { createGroupCommit, type GroupCommit } from './group-commit.js'
@@ -94,6 +97,7 @@ export class SqliteProductRepository implements ProductRepository {
   readonly #exportBatch
   readonly #insertProduct
   readonly #insertAudit
+  readonly #feed: SqliteChangeFeed
   readonly #listStatements = new Map<string, { values(params: Record<string, unknown>): unknown[][] }>()
 
   constructor (db: SqliteDb) {
@@ -118,6 +122,7 @@ export class SqliteProductRepository implements ProductRepository {
       .insert(auditLog)
       .values({ at: p('at'), actor: p('actor'), action: p('action'), productId: p('productId'), before: p('before'), after: p('after'), requestId: p('requestId') })
       .prepare()
+    this.#feed = new SqliteChangeFeed(db)
   }
 
   #listStatement (query: ProductQuery) {
@@ -214,6 +219,7 @@ export class SqliteProductRepository implements ProductRepository {
       const now = new Date()
       const product = this.#insert(input, now)
       this.#audit('create', context, now, product.id, null, product)
+      this.#feed.record([{ id: product.id, deleted: false }], now)
       return product
     }))))
   }
@@ -236,6 +242,7 @@ export class SqliteProductRepository implements ProductRepository {
         .get()
       if (!after) throw new Error('update returned no row')
       this.#audit('update', context, now, id, checked.value, after)
+      this.#feed.record([{ id, deleted: false }], now)
       return { status: 'ok', value: after }
     })))
   }
@@ -244,8 +251,10 @@ export class SqliteProductRepository implements ProductRepository {
     return guard(() => this.#write(() => this.#db.transaction((tx): WriteOutcome<Product> => {
       const checked = this.#check(id, precondition)
       if (checked.status !== 'ok') return checked
+      const now = new Date()
       tx.delete(products).where(eq(products.id, id)).run()
-      this.#audit('delete', context, new Date(), id, checked.value, null)
+      this.#audit('delete', context, now, id, checked.value, null)
+      this.#feed.record([{ id, deleted: true }], now)
       return checked
     })))
   }
@@ -253,11 +262,13 @@ export class SqliteProductRepository implements ProductRepository {
   async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
     return guard(() => this.#db.transaction(() => idempotently(this.#db, idempotent, () => {
       const now = new Date()
-      return inputs.map((input) => {
+      const created = inputs.map((input) => {
         const product = this.#insert(input, now)
         this.#audit('bulk-create', context, now, product.id, null, product)
         return product
       })
+      this.#feed.record(created.map((product) => ({ id: product.id, deleted: false })), now)
+      return created
     }), { behavior: 'immediate' }))
   }
 
@@ -272,6 +283,7 @@ export class SqliteProductRepository implements ProductRepository {
       const now = new Date()
       tx.delete(products).where(inArray(products.id, unique)).run()
       for (const before of found) this.#audit('bulk-delete', context, now, before.id, before, null)
+      this.#feed.record(found.map((before) => ({ id: before.id, deleted: true })), now)
       return { status: 'ok', deleted: found.length }
     }, { behavior: 'immediate' }))
   }
@@ -291,5 +303,13 @@ export class SqliteProductRepository implements ProductRepository {
       if (!last || batch.length < EXPORT_BATCH) return
       afterId = last.id
     }
+  }
+
+  async changes (after: ChangePosition | null, limit: number): Promise<ChangeOutcome> {
+    return guard(() => this.#feed.read(after, limit))
+  }
+
+  async purgeTombstones (before: Date): Promise<number> {
+    return guard(() => this.#feed.purge(before))
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 export const products = sqliteTable(
   'products',
@@ -111,3 +111,32 @@ export const idempotencyKeys = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.sub, table.key] }), index('idempotency_created').on(table.createdAt)]
 )
+
+/**
+ * The change feed: one row per product ever written, at its latest change. `position` is
+ * commit order (one writer: a counter moved inside the write's transaction); a deleted
+ * product keeps a tombstone row until the retention purge.
+ */
+export const productChanges = sqliteTable(
+  'product_changes',
+  {
+    productId: integer('product_id').primaryKey(),
+    position: integer('position').notNull(),
+    deleted: integer('deleted', { mode: 'boolean' }).notNull(),
+    at: integer('at').notNull()
+  },
+  (table) => [
+    uniqueIndex('product_changes_position').on(table.position),
+    index('product_changes_tombstones').on(table.at).where(sql`${table.deleted} = 1`)
+  ]
+)
+
+/**
+ * The feed's one-row state: the last position handed out, and the highest position a purge
+ * has forgotten (a cursor below it may have missed a deletion).
+ */
+export const changeFeed = sqliteTable('change_feed', {
+  id: integer('id').primaryKey(),
+  lastPosition: integer('last_position').notNull(),
+  purgedThrough: integer('purged_through').notNull()
+})
