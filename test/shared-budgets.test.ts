@@ -2,6 +2,7 @@ import t from 'tap'
 import { bearer, startApp, startIssuer } from './helpers/app.js'
 import { redisUrl } from './helpers/services.js'
 import { startTcpProxy } from './helpers/tcp-proxy.js'
+import { SharedCounterStore, type SharedWindow } from '../src/plugins/external/rate-limit-store.js'
 
 const PRODUCT = { title: 'Lamp', price: '12.00', image: 'https://example.com/lamp.jpg' }
 
@@ -101,4 +102,31 @@ t.test('/ready waits for the warm-up', async (t) => {
   const ready = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 200)
   t.same(ready.json(), { status: 'ready', database: 'ok', signingKeys: 'ok', sharedBudgets: 'off' })
+})
+
+t.test('a failing shared count falls back to the local count, warned once per outage, children included', async (t) => {
+  // A window that is "connected" but whose commands fail: what a Redis timeout looks like.
+  let failing = true
+  let sharedCount = 0
+  const window: SharedWindow = {
+    available: true,
+    increment: async () => {
+      if (failing) throw new Error('Command timed out')
+      return { current: ++sharedCount, ttl: 60_000 }
+    }
+  }
+  const warnings: unknown[] = []
+  const Store = SharedCounterStore.sharing({ window, onFallback: (error) => warnings.push(error) })
+  const root = new Store({})
+  const child = root.child()
+  const incr = async (store: SharedCounterStore, key: string) => new Promise<number>((resolve, reject) => {
+    store.incr(key, (error, result) => (error ? reject(error) : resolve(result!.current)), 60_000)
+  })
+  t.same([await incr(root, 'write:a'), await incr(child, 'write:a'), await incr(child, 'write:a')], [1, 2, 3], 'counted locally, one count for root and child')
+  t.equal(warnings.length, 1, 'one warning for the outage, not one per request')
+  failing = false
+  t.equal(await incr(child, 'write:a'), 1, 'back to the shared count once it answers')
+  failing = true
+  t.equal(await incr(root, 'write:a'), 4, 'the local count resumes where it was')
+  t.equal(warnings.length, 2, 'a new outage warns again')
 })
