@@ -29,8 +29,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: 200 when the database answers and the issuer's signing keys can be had, 503 otherwise
-         * @description Public and never rate limited. For an orchestrator: route traffic here only while it answers 200.
+         * Readiness: 200 when the database answers, the issuer's signing keys can be had and the warm-up is done; 503 otherwise
+         * @description Public and never rate limited. For an orchestrator: route traffic here only while it answers 200. With REDIS_URL, also 503 until Redis has been reached once; a later Redis outage keeps 200 with sharedBudgets "degraded" (requests are still served, budgets counted per process).
          */
         get: operations["ready"];
         put?: never;
@@ -730,7 +730,8 @@ export interface components {
          * @example {
          *       "status": "ready",
          *       "database": "ok",
-         *       "signingKeys": "ok"
+         *       "signingKeys": "ok",
+         *       "sharedBudgets": "ok"
          *     }
          */
         Readiness: {
@@ -740,6 +741,8 @@ export interface components {
             database: "ok";
             /** @description ok: the issuer's JWKS was fetched recently; stale: the issuer fails but cached keys still verify tokens */
             signingKeys: "ok" | "stale";
+            /** @description ok: rate budgets are shared with the other replicas through Redis; degraded: Redis is down, budgets are counted per process until it is back; off: no REDIS_URL, budgets are per process */
+            sharedBudgets: "ok" | "degraded" | "off";
         };
     };
     responses: never;

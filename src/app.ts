@@ -14,6 +14,7 @@ import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
 import { corsOptions } from './plugins/external/cors.js'
 import { helmetOptions } from './plugins/external/helmet.js'
+import type { SharedBudgets } from './plugins/external/rate-limit-store.js'
 import { assignWriteBudget, rateLimitOptions, writeRateLimit } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
@@ -23,7 +24,9 @@ import inFlightPlugin from './plugins/in-flight.js'
 import configPlugin from './plugins/config.js'
 import devIssuerPlugin from './plugins/dev-issuer.js'
 import idempotencyPlugin from './plugins/idempotency.js'
+import redisPlugin from './plugins/redis.js'
 import storePlugin from './plugins/store.js'
+import warmUpPlugin from './plugins/warm-up.js'
 import healthRoutes from './routes/health.js'
 import adminUserRoutes from './routes/admin-users.js'
 import meRoutes from './routes/me.js'
@@ -35,6 +38,16 @@ import productRoutes from './routes/products/index.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
+/** The rate budgets counted in Redis when REDIS_URL is set; a failing Redis is logged once per outage. */
+function sharedBudgets (app: FastifyInstance): SharedBudgets | undefined {
+  const window = app.redisWindow
+  if (window === null) return undefined
+  return {
+    window,
+    onFallback: (error) => app.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'a Redis rate-limit count failed: budgets are counted per process until it answers')
+  }
+}
+
 /** Builds the whole application: plugins, then routes. `src/server.ts` only adds listening and shutdown. */
 export async function buildApp (config: Config): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
@@ -44,6 +57,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   addRequestLog(app, config.LOG_LEVEL)
 
   await app.register(configPlugin, { config })
+  await app.register(redisPlugin)
 
   // Ecosystem plugins with our options.
   await app.register(helmet, helmetOptions())
@@ -51,7 +65,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   if (corsSettings !== false) await app.register(cors, corsSettings)
   // Before the rate-limit plugin's own onRoute hook, which reads what this one sets.
   app.addHook('onRoute', assignWriteBudget(writeRateLimit(config)))
-  await app.register(rateLimit, rateLimitOptions(config))
+  await app.register(rateLimit, rateLimitOptions(config, sharedBudgets(app)))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
   if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
@@ -74,6 +88,8 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(meRoutes)
   await app.register(logoutRoutes)
   await app.register(adminUserRoutes, { prefix: '/admin/users' })
+  // After the routes: its requests go through them.
+  await app.register(warmUpPlugin)
 
   return app
 }

@@ -18,6 +18,8 @@ export const EnvSchema = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^(file:.+|:memory:|postgres(ql)?://.+)$', default: 'file:./data/store.db' }),
   // Shared rate budgets across replicas; without it, budgets are counted per process.
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+' })),
+  // Starts every key this service writes in Redis, so several deployments (or tests) can share one.
+  REDIS_KEY_PREFIX: Type.String({ maxLength: 200, default: 'store-api:' }),
   // Enables GET /metrics (Prometheus text), answered only to `Authorization: Bearer <METRICS_TOKEN>`.
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
   // Behind a load balancer: true, a hop count, or comma-separated addresses/CIDRs to trust X-Forwarded-For from.

@@ -28,6 +28,7 @@ async function startServer (t: Test, issuer: TestIssuer, databaseFile: string, l
     DATABASE_URL: `file:${databaseFile}`,
     AUTH0_ISSUER_BASE_URL: issuer.url,
     AUTH0_AUDIENCE: issuer.audience,
+    WARM_UP_REQUESTS: '0',
     ...NO_RATE_LIMITS
   })
   const base = `http://127.0.0.1:${port}`

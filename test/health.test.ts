@@ -11,7 +11,7 @@ t.test('health and readiness', async (t) => {
 
   const ready = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 200)
-  t.same(ready.json(), { status: 'ready', database: 'ok', signingKeys: 'ok' })
+  t.same(ready.json(), { status: 'ready', database: 'ok', signingKeys: 'ok', sharedBudgets: 'off' })
   t.ok(ready.headers['x-request-id'], 'every response carries its request id')
 
   const echoed = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'trace-123' } })

@@ -22,7 +22,8 @@ async function startServer (t: Test, issuer: TestIssuer, databaseFile: string): 
     LOG_LEVEL: 'warn',
     DATABASE_URL: `file:${databaseFile}`,
     AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience
+    AUTH0_AUDIENCE: issuer.audience,
+    WARM_UP_REQUESTS: '0'
   })
   const base = `http://127.0.0.1:${port}`
   // Generous: under a loaded machine a cold tsx start can take a while.

@@ -16,7 +16,8 @@ t.test('the request log masks every query parameter that can carry a credential'
     LOG_LEVEL: 'info',
     DATABASE_URL: `file:${join(dir, 'store.db')}`,
     AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience
+    AUTH0_AUDIENCE: issuer.audience,
+    WARM_UP_REQUESTS: '0'
   })
   await waitForHttp(`${base}/health`, { proc: server, timeoutMs: 30_000 })
 

@@ -35,7 +35,8 @@ t.test('SIGTERM with a slow-body client connected: exit 0 within seconds, the re
     LOG_LEVEL: 'warn',
     DATABASE_URL: `file:${file}`,
     AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience
+    AUTH0_AUDIENCE: issuer.audience,
+    WARM_UP_REQUESTS: '0'
   })
   const base = `http://127.0.0.1:${port}`
   // Generous: under a loaded machine a cold tsx start can take a while.

@@ -110,3 +110,21 @@ t.test('date claims: issued in the future, expiring before issue, out of range',
     await t.resolves(verify(`Bearer ${token}`), name)
   }
 })
+
+t.test('a control character in sub or jti is refused, naming the claim (PostgreSQL text cannot hold NUL)', async (t) => {
+  const issuer = await startIssuer(t)
+  const verify = await verifierFor(t, issuer)
+  const refused: Array<[string, string, RegExp]> = [
+    ['NUL in sub', issuer.token({ sub: 'auth0|a\u0000b' }), /sub claim contains a control character/],
+    ['a newline in sub', issuer.token({ sub: 'auth0|a\nforged log line' }), /sub claim/],
+    ['NUL in jti', issuer.token({ jti: 'j\u0000' }), /jti claim contains a control character/],
+    ['DEL in jti', issuer.token({ jti: 'j\u007f' }), /jti claim/]
+  ]
+  for (const [name, token, reason] of refused) {
+    const { status, challenge } = await refusal(verify, `Bearer ${token}`)
+    t.equal(status, 401, `${name}: 401`)
+    t.match(challenge, /error="invalid_token"/, `${name}: invalid_token`)
+    t.match(challenge, reason, `${name}: ${challenge}`)
+  }
+  await t.resolves(verify(`Bearer ${issuer.token({ sub: 'auth0|ünïcode ok', jti: 'j-ok' })}`), 'other characters are fine')
+})

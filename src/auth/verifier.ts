@@ -35,6 +35,9 @@ const MAX_TOKEN_LENGTH = 8192
 const MAX_EXP_SECONDS = 253_402_300_799
 // Far more signing keys than an issuer publishes at once, rotations included.
 const MAX_KEY_VERIFIERS = 16
+// Stored and logged as text: PostgreSQL text cannot hold NUL, and no identifier needs a control character.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
 
 /** The compact JWS in a "Bearer <token>" header; else the problem that says what is wrong with it. */
 export function tokenOf (header: string | undefined): string {
@@ -65,6 +68,8 @@ function describeVerifyError (error: unknown): string {
 function checkClaims (claims: Record<string, unknown>, nowMs: number, toleranceMs: number): void {
   const { sub, exp, iat } = claims
   if (typeof sub !== 'string' || sub === '') throw invalidToken('the sub claim must be a non-empty string')
+  if (CONTROL_CHARACTER.test(sub)) throw invalidToken('the sub claim contains a control character')
+  if (typeof claims.jti === 'string' && CONTROL_CHARACTER.test(claims.jti)) throw invalidToken('the jti claim contains a control character')
   // fast-jwt has checked that exp is a number and not past.
   if (!((exp as number) <= MAX_EXP_SECONDS)) throw invalidToken('the exp claim is out of range')
   if (iat === undefined) return

@@ -24,8 +24,9 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags: ['health'],
       operationId: 'ready',
-      summary: "Readiness: 200 when the database answers and the issuer's signing keys can be had, 503 otherwise",
-      description: 'Public and never rate limited. For an orchestrator: route traffic here only while it answers 200.',
+      summary: "Readiness: 200 when the database answers, the issuer's signing keys can be had and the warm-up is done; 503 otherwise",
+      description: 'Public and never rate limited. For an orchestrator: route traffic here only while it answers 200. ' +
+        'With REDIS_URL, also 503 until Redis has been reached once; a later Redis outage keeps 200 with sharedBudgets "degraded" (requests are still served, budgets counted per process).',
       security: [],
       response: { 200: jsonResponse(Readiness, 'Ready'), ...probeProblemResponses() }
     }
@@ -33,7 +34,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (!(await fastify.store.ping())) throw new HttpProblem(503, 'The database is not answering.')
     const signingKeys = await fastify.signingKeysStatus()
     if (signingKeys === 'unavailable') throw new HttpProblem(503, "The issuer's signing keys (JWKS) cannot be fetched.")
-    return { status: 'ready' as const, database: 'ok' as const, signingKeys }
+    const sharedBudgets = fastify.sharedBudgets()
+    if (sharedBudgets === 'unreached') throw new HttpProblem(503, 'Redis (shared rate budgets) has not been reached yet.')
+    if (!fastify.warmedUp()) throw new HttpProblem(503, 'Warming up.')
+    return { status: 'ready' as const, database: 'ok' as const, signingKeys, sharedBudgets }
   })
 }
 

@@ -1,44 +1,94 @@
 import { LRUCache } from 'lru-cache'
+import type { WindowCount } from '../../lib/redis-window.js'
 
-type Callback = (error: Error | null, result?: { current: number, ttl: number }) => void
+type Callback = (error: Error | null, result?: WindowCount) => void
 
 interface Counter {
   count: number
   startedAt: number
 }
 
+/** Where budgets are counted when they are shared by every replica (a RedisWindow). */
+export interface SharedWindow {
+  readonly available: boolean
+  increment(key: string, windowMs: number): Promise<WindowCount>
+}
+
+export interface SharedBudgets {
+  window: SharedWindow
+  /** Called once when shared counting starts failing (until a count succeeds again). */
+  onFallback(error: unknown): void
+}
+
 // Clients, subjects and failing IPs together, across all three budgets.
 const ENTRIES = 50_000
 
+interface State {
+  counters: LRUCache<string, Counter>
+  shared: SharedBudgets | undefined
+  failing: boolean
+}
+
 /**
- * An in-memory store for @fastify/rate-limit, through its documented custom-store interface
- * (a class constructed with the plugin's options, with incr and child):
+ * A store for @fastify/rate-limit, through its documented custom-store interface (a class
+ * constructed with the plugin's options, with incr and child):
  * - It answers with a copy of the counter: the plugin reads the answer after an await, so a
  *   live object would show requests counted in the same tick all the final count (a burst of
  *   50 failures against a budget of 30 was 50 times "exceeded" instead of 30 within it).
  * - Its children (one per route with its own budget, one per `createRateLimit`) share its
  *   counters, so the write budget is one per subject across all write routes, not one per
  *   route. The budgets' keys never collide: an IP, `write:<subject>`, `auth-failure:<IP>`.
+ * - With shared budgets (REDIS_URL), it counts in Redis while Redis answers and locally
+ *   (per process, fail open) while it does not. Not the plugin's built-in RedisStore: its
+ *   child() namespaces keys per route, which would split the write budget per route, and it
+ *   has no per-process fallback when Redis is down.
  */
 export class SharedCounterStore {
-  readonly #counters: LRUCache<string, Counter>
+  readonly #state: State
 
-  constructor (_options?: unknown, counters = new LRUCache<string, Counter>({ max: ENTRIES })) {
-    this.#counters = counters
+  constructor (_options?: unknown, state?: State) {
+    this.#state = state ?? { counters: new LRUCache({ max: ENTRIES }), shared: undefined, failing: false }
+  }
+
+  /** The store class to give the plugin; with `shared`, budgets are counted there while it answers. */
+  static sharing (shared: SharedBudgets | undefined): typeof SharedCounterStore {
+    return class extends SharedCounterStore {
+      constructor (options?: unknown) {
+        super(options, { counters: new LRUCache({ max: ENTRIES }), shared, failing: false })
+      }
+    }
   }
 
   incr (key: string, callback: Callback, timeWindow: number): void {
-    const now = Date.now()
-    let counter = this.#counters.get(key)
-    if (counter === undefined || counter.startedAt + timeWindow <= now) {
-      counter = { count: 0, startedAt: now }
-      this.#counters.set(key, counter)
+    const shared = this.#state.shared
+    if (shared === undefined || !shared.window.available) {
+      callback(null, this.#countLocally(key, timeWindow))
+      return
     }
-    counter.count++
-    callback(null, { current: counter.count, ttl: counter.startedAt + timeWindow - now })
+    shared.window.increment(key, timeWindow).then((count) => {
+      this.#state.failing = false
+      callback(null, count)
+    }, (error: unknown) => {
+      if (!this.#state.failing) {
+        this.#state.failing = true
+        shared.onFallback(error)
+      }
+      callback(null, this.#countLocally(key, timeWindow))
+    })
   }
 
   child (): SharedCounterStore {
-    return new SharedCounterStore(undefined, this.#counters)
+    return new SharedCounterStore(undefined, this.#state)
+  }
+
+  #countLocally (key: string, timeWindow: number): WindowCount {
+    const now = Date.now()
+    let counter = this.#state.counters.get(key)
+    if (counter === undefined || counter.startedAt + timeWindow <= now) {
+      counter = { count: 0, startedAt: now }
+      this.#state.counters.set(key, counter)
+    }
+    counter.count++
+    return { current: counter.count, ttl: counter.startedAt + timeWindow - now }
   }
 }

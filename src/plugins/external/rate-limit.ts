@@ -2,7 +2,7 @@ import type { RateLimitOptions, RateLimitPluginOptions } from '@fastify/rate-lim
 import type { FastifyRequest, RouteOptions } from 'fastify'
 import type { Config } from '../../config.js'
 import { HttpProblem } from '../../lib/problem.js'
-import { SharedCounterStore } from './rate-limit-store.js'
+import { type SharedBudgets, SharedCounterStore } from './rate-limit-store.js'
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -17,15 +17,16 @@ export function rateLimitExceeded (after: string, retryAfterSeconds?: number): H
  * routes and the probes opt out. Checked in preHandler, after authentication, so a write is
  * counted against who made it. The budgets are plain numbers and the read key is the
  * plugin's own (IPv6 by /64): functions there would cost every request an await each.
- * The third budget, failed authentications per IP, is kept by the auth plugin.
+ * The third budget, failed authentications per IP, is kept by the auth plugin. With `shared`
+ * (REDIS_URL) every budget is one for all replicas while Redis answers.
  */
-export function rateLimitOptions (config: Config): RateLimitPluginOptions {
+export function rateLimitOptions (config: Config, shared?: SharedBudgets): RateLimitPluginOptions {
   return {
     global: true,
     hook: 'preHandler',
     timeWindow: 60_000,
     enableDraftSpec: true,
-    store: SharedCounterStore,
+    store: SharedCounterStore.sharing(shared),
     max: config.RATE_LIMIT_READS,
     errorResponseBuilder: (_request, context) => rateLimitExceeded(context.after)
   }

@@ -57,6 +57,9 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 })
   // An idle client whose server went away is dropped by the pool; the error must not crash us.
   pool.on('error', () => {})
+  // A checked-out client has no pool listener: its connection dropping mid-transaction would
+  // emit an unhandled 'error' and end the process; its query fails (StoreUnavailable) instead.
+  pool.on('connect', (client) => client.on('error', () => {}))
   const watch = new RevocationWatch(pool, { ...config, statement_timeout: 0, query_timeout: 0, application_name: `${config.application_name}-listener` })
   try {
     await watch.start()
