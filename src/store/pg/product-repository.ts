@@ -19,6 +19,7 @@ import { type PgContext, type PgDb, Rollback, transaction } from './db.js'
 import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
 import { auditLog, type ProductSnapshot, products } from './schema.js'
+import { sortValue, titleKey } from '../keyset.js'
 
 const columns = {
   id: products.id,
@@ -48,11 +49,6 @@ export function toSnapshot (product: Product): ProductSnapshot {
   return { ...product, createdAt: product.createdAt.getTime(), updatedAt: product.updatedAt.getTime() }
 }
 
-/** The key search and title order use: JavaScript's Unicode-aware lower case, as in SQLite. */
-export function titleKey (title: string): string {
-  return title.toLowerCase()
-}
-
 const SORT_COLUMNS = {
   id: products.id,
   title: products.titleKey,
@@ -62,16 +58,6 @@ const SORT_COLUMNS = {
 } as const
 
 const EXPORT_BATCH = 500
-
-function sortValue (product: Product, field: ProductQuery['sort']['field']): string | number {
-  switch (field) {
-    case 'title': return titleKey(product.title)
-    case 'price': return product.priceCents
-    case 'createdAt': return product.createdAt.getTime()
-    case 'updatedAt': return product.updatedAt.getTime()
-    default: return product.id
-  }
-}
 
 /** A LIKE pattern matching `word` anywhere, its wildcards taken literally. */
 function containing (word: string): string {

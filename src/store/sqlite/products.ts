@@ -21,11 +21,7 @@ import { guard, translate } from './errors.js'
 import { createGroupCommit, type GroupCommit } from './group-commit.js'
 import { insertRecord, liveRecord } from './idempotency.js'
 import { auditLog, products } from './schema.js'
-
-/** The key search and title sorting use: Unicode-aware, unlike SQLite's ASCII-only lower(). */
-function titleKey (title: string): string {
-  return title.toLowerCase()
-}
+import { sortValue, titleKey } from '../keyset.js'
 
 const columns = {
   id: products.id,
@@ -57,16 +53,6 @@ const SORT_COLUMNS = {
 } as const
 
 const EXPORT_BATCH = 500
-
-function sortValue (product: Product, field: ProductQuery['sort']['field']): string | number {
-  switch (field) {
-    case 'title': return titleKey(product.title)
-    case 'price': return product.priceCents
-    case 'createdAt': return product.createdAt.getTime()
-    case 'updatedAt': return product.updatedAt.getTime()
-    default: return product.id
-  }
-}
 
 // The listing's shape (sort, how many words, which filters) decides its SQL; its values are
 // placeholders, so each shape is prepared once and reused.
