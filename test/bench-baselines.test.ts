@@ -81,6 +81,8 @@ t.test('the same-policy baseline sends the header names the API sends, and logs 
     t.same(await headerNames(`${baseline.url}${path}`), await headerNames(`${api}${path}`), `GET ${path}`)
   }
   const logged = () => baseline.stdout().split('"request completed"').length - 1
+  // The lines reach the pipe a little after the responses: let the two above arrive first.
+  for (let wait = 0; wait < 50 && logged() < 2; wait++) await new Promise((resolve) => setTimeout(resolve, 100))
   const before = logged()
   for (let i = 0; i < 5; i++) await (await fetch(`${baseline.url}/products/1`)).arrayBuffer()
   // The lines reach the pipe a little after the responses.
