@@ -16,6 +16,8 @@ export const EnvSchema = Type.Object({
   ),
   // file:<path> or :memory: for the embedded SQLite; postgres://user@host:5432/db for PostgreSQL.
   DATABASE_URL: Type.String({ pattern: '^(file:.+|:memory:|postgres(ql)?://.+)$', default: 'file:./data/store.db' }),
+  // PostgreSQL connections per replica; mind the server's max_connections times the replicas.
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
   // Shared rate budgets across replicas; without it, budgets are counted per process.
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+' })),
   // Starts every key this service writes in Redis, so several deployments (or tests) can share one.

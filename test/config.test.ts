@@ -33,6 +33,7 @@ t.test('defaults: an empty environment is a working development setup', async (t
   t.equal(config.LOG_LEVEL, 'info')
   t.equal(config.NODE_ENV, 'development')
   t.equal(config.DATABASE_URL, 'file:./data/store.db')
+  t.equal(config.DATABASE_POOL_SIZE, 20)
   t.equal(config.AUTH0_ROLE_CLAIM, 'https://store-api/roles')
   t.equal(config.AUTH0_ADMIN_ROLE, 'admin')
   t.equal(config.AUTH0_DOMAIN, undefined)
@@ -94,6 +95,7 @@ t.test('each bad value is a one-line ConfigError naming its variable', async (t)
     [{ DATABASE_URL: 'file:' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://user:pw@host' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://user@host/db' }, 'DATABASE_URL'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
     [{ REDIS_URL: 'redis://' }, 'REDIS_URL'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],

@@ -17,7 +17,7 @@ declare module 'fastify' {
 export default fp(
   async function storePlugin (fastify) {
     const { config } = fastify
-    const store = await openStore(config.DATABASE_URL)
+    const store = await openStore(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE })
     fastify.decorate('store', store)
     // Housekeeping: expired revocations, idempotency records and change-feed tombstones, at start and every 10 minutes.
     const purge = async () => {
