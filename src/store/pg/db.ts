@@ -3,7 +3,20 @@ import type pg from 'pg'
 import { isRetryable, isUnavailable, translate } from './errors.js'
 import * as schema from './schema.js'
 
-export type PgDb = NodePgDatabase<typeof schema>
+/** Drizzle over the pool or over one transaction's client; `$client` runs the hand-written statements. */
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool | pg.ClientBase }
+
+// Pooled clients live long: one Drizzle instance each, not one per transaction.
+const overClient = new WeakMap<pg.PoolClient, PgDb>()
+
+function drizzleOver (client: pg.PoolClient): PgDb {
+  let db = overClient.get(client)
+  if (!db) {
+    db = drizzle(client, { schema })
+    overClient.set(client, db)
+  }
+  return db
+}
 
 export interface PgContext {
   pool: pg.Pool
@@ -22,7 +35,7 @@ async function attempt<T> (pool: pg.Pool, work: (tx: PgDb) => Promise<T>): Promi
   let broken: Error | undefined
   try {
     await client.query('BEGIN')
-    const result = await work(drizzle(client, { schema }))
+    const result = await work(drizzleOver(client))
     await client.query('COMMIT')
     return result
   } catch (error) {

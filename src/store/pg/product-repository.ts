@@ -15,6 +15,7 @@ import type {
   WriteOutcome
 } from '../types.js'
 import { purgeTombstones, readChanges, recordChanges } from './change-feed.js'
+import { createProducts } from './create-products.js'
 import { type PgContext, type PgDb, Rollback, transaction } from './db.js'
 import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
@@ -159,11 +160,6 @@ export class PgProductRepository implements ProductRepository {
 
   /** Runs `write` in one transaction, with its idempotency record when `idempotent` is given. */
   async #write<T> (write: Write<T>, idempotent?: IdempotentWrite<T>): Promise<WriteOutcome<T>> {
-    if (idempotent) {
-      // Cheap early answer; the insert below decides when two requests race.
-      const record = await findLiveRecord(this.#context.db, idempotent.sub, idempotent.key, idempotent.since)
-      if (record) return { status: 'duplicate', record }
-    }
     const outcome = await transaction(this.#context.pool, async (tx): Promise<WriteOutcome<T> | 'lost-race'> => {
       const result = await write(tx, new Date())
       if (idempotent && result.status === 'ok' && !(await insertRecord(tx, idempotent, idempotent.respond(result.value)))) {
@@ -190,28 +186,15 @@ export class PgProductRepository implements ProductRepository {
     })))
   }
 
-  async #insert (tx: PgDb, inputs: ProductInput[], now: Date): Promise<Product[]> {
-    if (inputs.length === 0) return []
-    const rows = await tx
-      .insert(products)
-      .values(inputs.map((input) => ({ ...input, titleKey: titleKey(input.title), createdAt: now.getTime(), updatedAt: now.getTime() })))
-      .returning(columns)
-    // Identity values follow the VALUES order; sorting makes the result's order certain.
-    return rows.map(fromRow).sort((a, b) => a.id - b.id)
-  }
-
   async #lock (tx: PgDb, id: number): Promise<Product | null> {
     const [row] = await tx.select(columns).from(products).where(eq(products.id, id)).for('update')
     return row ? fromRow(row) : null
   }
 
   async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite<Product>): Promise<WriteOutcome<Product>> {
-    return this.#write<Product>(async (tx, now) => {
-      const [product] = await this.#insert(tx, [input], now)
-      await this.#audit(tx, 'create', context, now, [{ before: null, after: product! }])
-      await recordChanges(tx, [{ id: product!.id, deleted: false }], now)
-      return { status: 'ok', value: product! }
-    }, idempotent)
+    const respond = idempotent && { ...idempotent, respond: (created: Product[]) => idempotent.respond(created[0]!) }
+    const outcome = await this.#create([input], 'create', context, respond)
+    return outcome.status === 'ok' ? { status: 'ok', value: outcome.value[0]! } : outcome
   }
 
   async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
@@ -249,12 +232,13 @@ export class PgProductRepository implements ProductRepository {
   }
 
   async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
-    return this.#write(async (tx, now) => {
-      const created = await this.#insert(tx, inputs, now)
-      await this.#audit(tx, 'bulk-create', context, now, created.map((after) => ({ before: null, after })))
-      await recordChanges(tx, created.map((product) => ({ id: product.id, deleted: false })), now)
-      return { status: 'ok', value: created }
-    }, idempotent)
+    return this.#create(inputs, 'bulk-create', context, idempotent)
+  }
+
+  // Without an Idempotency-Key a create is one statement; with one, the record joins its transaction.
+  async #create (inputs: ProductInput[], action: 'create' | 'bulk-create', context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
+    if (!idempotent) return { status: 'ok', value: await guard(() => createProducts(this.#context.db, inputs, action, context, new Date())) }
+    return this.#write(async (tx, now) => ({ status: 'ok', value: await createProducts(tx, inputs, action, context, now) }), idempotent)
   }
 
   async deleteMany (ids: number[], context: ChangeContext): Promise<BulkDeleteOutcome> {
