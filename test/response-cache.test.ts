@@ -1,5 +1,5 @@
 // The read path's precomputed parts: the security headers and the products' cached JSON.
-import helmet from '@fastify/helmet'
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet'
 import Fastify from 'fastify'
 import t from 'tap'
 import { createProductJsonCache, toProductJson } from '../src/lib/product-json.js'
@@ -11,7 +11,8 @@ const product = (version: number, title = 'Lamp', id = 1) => ({
 
 t.test('the precomputed security headers are exactly what stock @fastify/helmet sends with our options', async (t) => {
   const app = Fastify()
-  await app.register(helmet, { ...helmetOptions(), global: true })
+  // Its own copy of helmet has types of its own; the options are the same object.
+  await app.register(helmet, { ...helmetOptions(), global: true } as FastifyHelmetOptions)
   app.get('/', async () => ({}))
   const res = await app.inject('/')
   const sent = Object.fromEntries(Object.keys(SECURITY_HEADERS).map((name) => [name, res.headers[name]]))

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyHelmetOptions } from '@fastify/helmet'
-import helmet from 'helmet'
+import helmet, { type HelmetOptions } from 'helmet'
 
 /**
  * The security headers every response carries (404s and errors too): what OWASP's REST cheat
@@ -10,10 +9,8 @@ import helmet from 'helmet'
  * X-XSS-Protection) govern HTML documents; on JSON they only cost every response bytes and time.
  * /docs sets its own policy (see swagger.ts).
  */
-export function helmetOptions (): FastifyHelmetOptions {
+export function helmetOptions (): HelmetOptions {
   return {
-    // Its per-request hooks apply no header: SECURITY_HEADERS does (src/http/response-headers.ts).
-    global: false,
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
     crossOriginOpenerPolicy: false,
     crossOriginResourcePolicy: false,
@@ -27,18 +24,18 @@ export function helmetOptions (): FastifyHelmetOptions {
 }
 
 /**
- * The headers helmet sends with `helmetOptions()`, computed once by running helmet itself:
- * @fastify/helmet rebuilds helmet's middleware on every request (see bench/README.md), so
- * every answer gets this one object instead, also those written before any hook runs.
+ * The headers helmet sends with `helmetOptions()`, computed once by running helmet itself.
+ * Not @fastify/helmet: it rebuilds helmet's middleware on every request, and even with
+ * `global: false` adds two hooks (one async) to every request (see bench/README.md). Every
+ * answer gets this one object instead, also those written before any hook runs.
  */
-export function securityHeaders (options: FastifyHelmetOptions = helmetOptions()): Readonly<Record<string, string>> {
-  const { global: _global, enableCSPNonces: _nonces, ...settings } = options
+export function securityHeaders (options: HelmetOptions = helmetOptions()): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {}
   const collector = {
     setHeader: (name: string, value: unknown) => { headers[name.toLowerCase()] = String(value) },
     removeHeader: () => {}
   }
-  helmet(settings as Parameters<typeof helmet>[0])({} as IncomingMessage, collector as unknown as ServerResponse, () => {})
+  helmet(options)({} as IncomingMessage, collector as unknown as ServerResponse, () => {})
   return Object.freeze(headers)
 }
 
