@@ -5,6 +5,7 @@
 import autocannon from 'autocannon'
 import type { Child } from './children.js'
 import { cpuTicks, type RssSampler } from './proc-stats.js'
+import { runWrk } from './wrk.js'
 
 export interface Load {
   /** Requests cycled through by every connection; setupRequest makes them rotate. */
@@ -15,6 +16,7 @@ export interface Load {
 }
 
 export interface LoadSettings {
+  generator: 'autocannon' | 'wrk'
   connections: number
   pipelining: number
   warmup: number
@@ -99,6 +101,13 @@ function measured (result: autocannon.Result): Measured {
   }
 }
 
+/** One measured (or warm-up) run with the chosen load generator. */
+async function generate (url: string, load: Load, seconds: number, settings: LoadSettings): Promise<Measured> {
+  if (settings.generator === 'autocannon') return measured(await cannon(url, load, seconds, settings))
+  const result = await runWrk(url, load, seconds, load.connections ?? settings.connections)
+  return { ...result, statusCodes: result.non2xx ? { 'non-2xx': result.non2xx } : {} }
+}
+
 /** One request the way autocannon would send it, to see that the scenario answers 2xx at all. */
 async function preflight (url: string, load: Load): Promise<string | null> {
   const first = load.requests[0]
@@ -154,12 +163,12 @@ export async function runScenario (row: RowHead, target: Target, load: Load, set
   await quiesce(pids)
   const problem = await preflight(target.url, load)
   if (settings.warmup > 0) {
-    await cannon(target.url, load, settings.warmup, settings)
+    await generate(target.url, load, settings.warmup, settings)
     await quiesce(pids)
   }
   const peak = target.rss?.scenario()
   const linesBefore = target.child.lines()
-  const result = measured(await cannon(target.url, load, settings.duration, settings))
+  const result = await generate(target.url, load, settings.duration, settings)
   for (const child of watch) {
     if (child.done) throw new Error(`${child.name} died during "${row.name}"; its output:\n${child.output()}`)
   }

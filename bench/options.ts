@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import { BACKENDS, type Backend } from './database.js'
 import { SCENARIO_KEYS } from './scenarios.js'
+import { wrkAvailable } from './wrk.js'
 
 export const USAGE = `npm run bench -- [options]     (tsx bench/run.ts [options])
 
@@ -21,6 +22,8 @@ it with autocannon next to two baselines, and prints and saves the results
   --connections N   autocannon connections (default 50)
   --pipelining N    requests in flight per connection (default 1: none, as clients do);
                     e.g. --pipelining 10 --connections 100 for the old pipelined load
+  --generator G     autocannon (default) or wrk (Debian's wrk on PATH; one thread, no
+                    pipelining): a C load generator spends less of its core per response
   --tokens N        distinct tokens for the rotating /me scenario (default 10000)
   --subs N          distinct subjects among them (default 100)
   --log-level L     LOG_LEVEL of the API and the same-policy baseline (default warn)
@@ -35,6 +38,7 @@ it with autocannon next to two baselines, and prints and saves the results
 
 export interface Settings {
   backend: Backend
+  generator: 'autocannon' | 'wrk'
   products: number
   duration: number
   warmup: number
@@ -83,6 +87,7 @@ function parse (argv: string[]) {
         rounds: { type: 'string' },
         connections: { type: 'string' },
         pipelining: { type: 'string' },
+        generator: { type: 'string', default: 'autocannon' },
         tokens: { type: 'string' },
         subs: { type: 'string' },
         'log-level': { type: 'string' },
@@ -113,14 +118,19 @@ export function parseSettings (argv: string[] = process.argv.slice(2)): Settings
   for (const key of only ?? []) {
     if (!(SCENARIO_KEYS as readonly string[]).includes(key)) usageError(`--only: unknown scenario ${key} (known: ${SCENARIO_KEYS.join(', ')})`)
   }
+  if (args.generator !== 'autocannon' && args.generator !== 'wrk') usageError(`--generator must be autocannon or wrk (got ${args.generator})`)
+  const pipelining = positiveInt('pipelining', args.pipelining, 1)
+  if (args.generator === 'wrk' && pipelining > 1) usageError('--generator wrk does not pipeline; use autocannon for --pipelining')
+  if (args.generator === 'wrk' && !wrkAvailable()) usageError('--generator wrk needs wrk on PATH (Debian: apt-get install wrk)')
   return {
     backend: args.backend as Backend,
+    generator: args.generator,
     products: positiveInt('products', args.products ?? process.env.BENCH_PRODUCTS, 10_000),
     duration: seconds('duration', args.duration ?? process.env.BENCH_DURATION, 5, 1),
     warmup: seconds('warmup', args.warmup, 1),
     rounds: positiveInt('rounds', args.rounds, 5),
     connections: positiveInt('connections', args.connections, 50),
-    pipelining: positiveInt('pipelining', args.pipelining, 1),
+    pipelining,
     tokens: positiveInt('tokens', args.tokens, 10_000),
     subs: positiveInt('subs', args.subs, 100),
     logLevel: args['log-level'] ?? 'warn',

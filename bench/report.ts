@@ -152,6 +152,7 @@ function runSettings (settings: Settings, pinned: boolean, seed: SeedResult) {
     pinned,
     connections: settings.connections,
     pipelining: settings.pipelining,
+    generator: settings.generator,
     logLevel: settings.logLevel,
     tokens: settings.tokens,
     subjects: settings.subs,

@@ -65,7 +65,7 @@ async function standardRun (issuer: BenchIssuer, settings: Settings, building: P
   const policyWarning = await policyDifference(api.url, policy.url)
   process.stdout.write(
     `API pid ${api.child.pid} at ${api.url} (NODE_ENV=production, LOG_LEVEL=${settings.logLevel}, ${settings.backend}, RSS ${api.readyRssMB.toFixed(1)} MB when ready); baselines: same-policy (a) at ${policy.url}, bare (b) at ${bare.url}\n` +
-      `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per run; ${settings.rounds} rounds of API, (a) and (b) in turn per paired scenario\n` +
+      `${settings.generator}, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per run; ${settings.rounds} rounds of API, (a) and (b) in turn per paired scenario\n` +
       `${pinned ? 'servers pinned to core 1, load generator to core 0 (taskset)' : 'not pinned to cores'}\n` +
       `${policyWarning ? `WARNING: ${policyWarning}\n` : ''}\n`
   )
