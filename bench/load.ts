@@ -24,7 +24,7 @@ export interface LoadSettings {
   rounds: number
 }
 
-interface Measured {
+export interface Measured {
   rps: number
   p50: number
   p99: number
@@ -104,8 +104,7 @@ function measured (result: autocannon.Result): Measured {
 /** One measured (or warm-up) run with the chosen load generator. */
 async function generate (url: string, load: Load, seconds: number, settings: LoadSettings): Promise<Measured> {
   if (settings.generator === 'autocannon') return measured(await cannon(url, load, seconds, settings))
-  const result = await runWrk(url, load, seconds, load.connections ?? settings.connections)
-  return { ...result, statusCodes: result.non2xx ? { 'non-2xx': result.non2xx } : {} }
+  return runWrk(url, load, seconds, load.connections ?? settings.connections)
 }
 
 /** One request the way autocannon would send it, to see that the scenario answers 2xx at all. */

@@ -8,20 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type autocannon from 'autocannon'
-import type { Load } from './load.js'
+import type { Load, Measured } from './load.js'
 
 // Enough draws for every one of 10,000 tokens or ids to come up (and few enough for LuaJIT).
 const DRAWS = 10_000
-
-export interface WrkResult {
-  rps: number
-  p50: number
-  p99: number
-  non2xx: number
-  errors: number
-  timeouts: number
-  total: number
-}
 
 export function wrkAvailable (): boolean {
   return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined
@@ -80,22 +70,24 @@ function milliseconds (text: string | undefined): number {
   return Number(match[1]) * scale
 }
 
-function parse (output: string): WrkResult {
+function parse (output: string): Measured {
   const number = (pattern: RegExp) => Number(pattern.exec(output)?.[1] ?? 0)
+  const non2xx = number(/Non-2xx or 3xx responses: (\d+)/)
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output)
   return {
     rps: number(/Requests\/sec:\s+([\d.]+)/),
     p50: milliseconds(/^\s+50%\s+(\S+)/m.exec(output)?.[1]),
     p99: milliseconds(/^\s+99%\s+(\S+)/m.exec(output)?.[1]),
-    non2xx: number(/Non-2xx or 3xx responses: (\d+)/),
+    non2xx,
     errors: socket ? Number(socket[1]) + Number(socket[2]) + Number(socket[3]) : 0,
     timeouts: socket ? Number(socket[4]) : 0,
-    total: number(/(\d+) requests in/)
+    total: number(/(\d+) requests in/),
+    statusCodes: non2xx ? { 'non-2xx or 3xx': non2xx } : {}
   }
 }
 
 /** One wrk run of `load` against `url`: one thread (one core), no pipelining. */
-export async function runWrk (url: string, load: Load, seconds: number, connections: number): Promise<WrkResult> {
+export async function runWrk (url: string, load: Load, seconds: number, connections: number): Promise<Measured> {
   const args = ['-t1', `-c${connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--timeout', '10s', '--latency', '-s', scriptFor(load), url]
   return new Promise((resolve, reject) => {
     execFile('wrk', args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {

@@ -1034,17 +1034,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state */
-            409: {
-                headers: {
-                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2045,17 +2034,6 @@ export interface operations {
             };
             /** @description The token is valid but lacks the admin role or write:products permission */
             403: {
-                headers: {
-                    /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state */
-            409: {
                 headers: {
                     /** @description This request's id (the caller's own when plain); quote it when reporting a problem */
                     "X-Request-Id"?: string;

@@ -115,7 +115,7 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             [CSV]: { schema: Type.String({ description: 'Header title,price,image, then one product per line' }) }
           }
         },
-        response: { 201: jsonResponse(BulkResult, 'Created, all of them', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 409, 413, 415, 422) }
+        response: { 201: jsonResponse(BulkResult, 'Created, all of them', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 413, 415, 422) }
       }
     }, async (request, reply) => {
       const errors: FieldError[] = []

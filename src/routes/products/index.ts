@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { type TSchema, Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { changeContext } from '../../lib/change-context.js'
@@ -68,6 +68,21 @@ function toPatch (body: ProductPatchBody): Partial<ProductInput> {
 function parseSort (sort: SortParam): ProductSort {
   const descending = sort.startsWith('-')
   return { field: (descending ? sort.slice(1) : sort) as ProductSort['field'], descending }
+}
+
+/** PUT and PATCH: an admin's change to one product, made only at the If-Match version when one is sent. */
+function changeSchema<Body extends TSchema> (operationId: string, summary: string, what: string, body: Body, done: string) {
+  return {
+    tags: ['products'],
+    operationId,
+    summary,
+    description: `Admin only. ${what}; with If-Match, only if the product is still at that version.`,
+    ...ADMIN,
+    params: ProductParams,
+    headers: IfMatchHeaders,
+    body,
+    response: { 200: jsonResponse(Product, `${done}; ETag names the new version`, READ_HEADERS), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
+  }
 }
 
 /** Sends JSON already serialised (in its response schema's shape), so Fastify does not serialise it again. */
@@ -210,7 +225,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       body: ref(ProductCreate),
       response: {
         201: jsonResponse(Product, 'Created; Location names the new product', { ...HEADERS.location, ...HEADERS.etag, ...HEADERS.rateLimit }),
-        ...problemResponses(400, 401, 403, 409, 413, 415, 422)
+        ...problemResponses(400, 401, 403, 413, 415, 422)
       }
     }
   }, async (request, reply) => {
@@ -229,32 +244,12 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.put('/:id', {
     onRequest: fastify.requireAdmin,
-    schema: {
-      tags: ['products'],
-      operationId: 'replaceProduct',
-      summary: 'Replace a product (admin)',
-      description: 'Admin only. Sets every field; with If-Match, only if the product is still at that version.',
-      ...ADMIN,
-      params: ProductParams,
-      headers: IfMatchHeaders,
-      body: ref(ProductCreate),
-      response: { 200: jsonResponse(Product, 'Replaced; ETag names the new version', READ_HEADERS), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
-    }
+    schema: changeSchema('replaceProduct', 'Replace a product (admin)', 'Sets every field', ref(ProductCreate), 'Replaced')
   }, async (request, reply) => saveChanges(request, reply, request.params.id, toInput(request.body)))
 
   fastify.patch('/:id', {
     onRequest: fastify.requireAdmin,
-    schema: {
-      tags: ['products'],
-      operationId: 'updateProduct',
-      summary: 'Update some fields of a product (admin)',
-      description: 'Admin only. Changes only the fields given; with If-Match, only if the product is still at that version.',
-      ...ADMIN,
-      params: ProductParams,
-      headers: IfMatchHeaders,
-      body: ref(ProductPatch),
-      response: { 200: jsonResponse(Product, 'Updated; ETag names the new version', READ_HEADERS), ...problemResponses(400, 401, 403, 404, 412, 413, 414, 415) }
-    }
+    schema: changeSchema('updateProduct', 'Update some fields of a product (admin)', 'Changes only the fields given', ref(ProductPatch), 'Updated')
   }, async (request, reply) => saveChanges(request, reply, request.params.id, toPatch(request.body)))
 
   fastify.delete('/:id', {
