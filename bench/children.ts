@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import getPort from 'get-port'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const RESULTS = join(ROOT, 'bench', 'results')
@@ -184,20 +184,7 @@ export async function build (): Promise<string | null> {
   return `npm run build reported ${errors.length} type error(s) but emitted dist/, which is what is measured: ${errors.join(' | ').slice(0, 600)}`
 }
 
-/** A TCP port that was free a moment ago: listen on 0, note the port, close. */
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
 export async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      if (address === null || typeof address === 'string') {
-        server.close()
-        reject(new Error('no port'))
-        return
-      }
-      server.close(() => resolve(address.port))
-    })
-  })
+  return getPort({ host: '127.0.0.1' })
 }

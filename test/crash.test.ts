@@ -5,35 +5,18 @@ import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { startIssuer } from './helpers/app.js'
 import type { TestIssuer } from './helpers/issuer.js'
-import { freePort, type RunningProcess, spawnTs, tempDir, waitForHttp, within } from './helpers/process.js'
+import { type ServerProcess, startServerProcess, tempDir, within } from './helpers/process.js'
 
 /*
  * Faults with the real server process (node --import tsx src/server.ts, production mode,
  * a file database): SIGKILL in the middle of a stream of writes, and SIGTERM under load.
  */
 
-const SERVER = 'src/server.ts'
 // Rate limits (where the app has them) must not turn the load into 429s.
 const NO_RATE_LIMITS = { RATE_LIMIT_READS: '1000000', RATE_LIMIT_WRITES: '1000000', RATE_LIMIT_AUTH_FAILURES: '1000000' }
 
-interface Server { proc: RunningProcess; base: string }
-
-async function startServer (t: Test, issuer: TestIssuer, databaseFile: string, logLevel = 'warn'): Promise<Server> {
-  const port = await freePort()
-  const proc = spawnTs(t, SERVER, {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: logLevel,
-    DATABASE_URL: `file:${databaseFile}`,
-    AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience,
-    WARM_UP_REQUESTS: '0',
-    ...NO_RATE_LIMITS
-  })
-  const base = `http://127.0.0.1:${port}`
-  await waitForHttp(`${base}/health`, { proc, timeoutMs: 60_000 })
-  return { proc, base }
+function startServer (t: Test, issuer: TestIssuer, databaseFile: string, logLevel = 'warn'): Promise<ServerProcess> {
+  return startServerProcess(t, issuer, { LOG_LEVEL: logLevel, DATABASE_URL: `file:${databaseFile}`, ...NO_RATE_LIMITS })
 }
 
 function errorCode (error: unknown): string {

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { startIssuer } from './helpers/app.js'
 import type { TestIssuer } from './helpers/issuer.js'
-import { freePort, type RunningProcess, spawnTs, tempDir, waitForHttp, within } from './helpers/process.js'
+import { type ServerProcess, startServerProcess, tempDir, within } from './helpers/process.js'
 
 /*
  * "A crash leaves an Idempotency-Key stuck for 24 hours": the real server process is killed
@@ -11,24 +11,8 @@ import { freePort, type RunningProcess, spawnTs, tempDir, waitForHttp, within } 
  * then create the batch exactly once, and the next retry replay it.
  */
 
-interface Server { proc: RunningProcess, base: string }
-
-async function startServer (t: Test, issuer: TestIssuer, databaseFile: string): Promise<Server> {
-  const port = await freePort()
-  const proc = spawnTs(t, 'src/server.ts', {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: `file:${databaseFile}`,
-    AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience,
-    WARM_UP_REQUESTS: '0'
-  })
-  const base = `http://127.0.0.1:${port}`
-  // Generous: under a loaded machine a cold tsx start can take a while.
-  await waitForHttp(`${base}/health`, { proc, timeoutMs: 60_000 })
-  return { proc, base }
+function startServer (t: Test, issuer: TestIssuer, databaseFile: string): Promise<ServerProcess> {
+  return startServerProcess(t, issuer, { DATABASE_URL: `file:${databaseFile}` })
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -2,24 +2,12 @@ import { join } from 'node:path'
 import t from 'tap'
 import { redactUrl } from '../src/lib/redact-url.js'
 import { startIssuer } from './helpers/app.js'
-import { freePort, spawnTs, tempDir, waitForHttp, within } from './helpers/process.js'
+import { startServerProcess, tempDir, within } from './helpers/process.js'
 
 t.test('the request log masks every query parameter that can carry a credential', async (t) => {
   const issuer = await startIssuer(t)
   const dir = tempDir(t)
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const server = spawnTs(t, 'src/server.ts', {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-    DATABASE_URL: `file:${join(dir, 'store.db')}`,
-    AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience,
-    WARM_UP_REQUESTS: '0'
-  })
-  await waitForHttp(`${base}/health`, { proc: server, timeoutMs: 30_000 })
+  const { proc: server, base } = await startServerProcess(t, issuer, { LOG_LEVEL: 'info', DATABASE_URL: `file:${join(dir, 'store.db')}` })
 
   const token = issuer.userToken()
   const secrets: Array<[string, string]> = [

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import { startIssuer } from './helpers/app.js'
-import { freePort, spawnTs, tempDir, waitForHttp, within } from './helpers/process.js'
+import { startServerProcess, tempDir, within } from './helpers/process.js'
 
 /*
  * "SIGTERM with a slow client connected (a POST announcing Content-Length: 100000 and sending
@@ -27,20 +27,7 @@ async function answers (url: string, ms: number): Promise<boolean> {
 t.test('SIGTERM with a slow-body client connected: exit 0 within seconds, the request in flight completes', async (t) => {
   const issuer = await startIssuer(t)
   const file = join(tempDir(t, 'store-api-shutdown-'), 'store.db')
-  const port = await freePort()
-  const proc = spawnTs(t, 'src/server.ts', {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: `file:${file}`,
-    AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience,
-    WARM_UP_REQUESTS: '0'
-  })
-  const base = `http://127.0.0.1:${port}`
-  // Generous: under a loaded machine a cold tsx start can take a while.
-  await waitForHttp(`${base}/health`, { proc, timeoutMs: 60_000 })
+  const { proc, base, port } = await startServerProcess(t, issuer, { DATABASE_URL: `file:${file}` })
   const token = issuer.adminToken()
   const warm = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } })
   await warm.body?.cancel()

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import getPort from 'get-port'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -19,22 +19,9 @@ export function tempDir (t: Teardown, prefix = 'store-api-'): string {
   return dir
 }
 
-/** A TCP port that was free a moment ago: listen on 0, note the port, close. */
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
 export async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      if (address === null || typeof address === 'string') {
-        server.close()
-        reject(new Error('no port'))
-        return
-      }
-      server.close(() => resolve(address.port))
-    })
-  })
+  return getPort({ host: '127.0.0.1' })
 }
 
 /**
@@ -137,4 +124,30 @@ export async function waitForHttp (url: string, options: { status?: number; time
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`${url} did not answer ${status} in time (last: ${String(last)})`)
+}
+
+/** A real server (`src/server.ts`, production) started on a free port. */
+export interface ServerProcess {
+  proc: RunningProcess
+  base: string
+  port: number
+}
+
+/** Starts `src/server.ts` in production mode trusting `issuer`, with `env` on top; resolves once /health answers. */
+export async function startServerProcess (t: Teardown, issuer: { url: string, audience: string }, env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort()
+  const proc = spawnTs(t, 'src/server.ts', {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    AUTH0_ISSUER_BASE_URL: issuer.url,
+    AUTH0_AUDIENCE: issuer.audience,
+    WARM_UP_REQUESTS: '0',
+    ...env
+  })
+  const base = `http://127.0.0.1:${port}`
+  // Generous: under a loaded machine a cold tsx start can take a while.
+  await waitForHttp(`${base}/health`, { proc, timeoutMs: 60_000 })
+  return { proc, base, port }
 }
