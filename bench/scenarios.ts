@@ -3,7 +3,7 @@ import type autocannon from 'autocannon'
 import type { Load } from './load.js'
 import { SEARCH_WORD } from './seed.js'
 
-export const SCENARIO_KEYS = ['health', 'listing', 'get', 'search', 'me', 'me-10k', 'post', 'mix'] as const
+export const SCENARIO_KEYS = ['health', 'listing', 'get', 'search', 'me', 'me-10k', 'post', 'put', 'mix'] as const
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number]
 
 export interface Tokens {
@@ -81,6 +81,15 @@ function createProduct (adminToken: string): autocannon.Request {
   }
 }
 
+function replaceProduct (adminToken: string, count: number): autocannon.Request {
+  const next = (request: autocannon.Request) => {
+    request.path = `/products/${1 + Math.floor(Math.random() * count)}`
+    request.body = newProductBody()
+    return request
+  }
+  return next({ method: 'PUT', path: '/products/1', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, setupRequest: next })
+}
+
 export const SEARCH_PATH = `/products?q=${SEARCH_WORD}&sort=-price&limit=20`
 
 /** The search-and-sort scenario runs only where the API accepts `sort`. */
@@ -115,6 +124,7 @@ export function standardScenarios (context: ScenarioContext): Scenario[] {
     { key: 'me', name: 'GET /me, 1 admin token (cache hit)', read: true, baseline: 'fast-jwt, 1 token', load: { requests: [get('/me', { authorization: `Bearer ${tokens.admin}` })] } },
     { key: 'me-10k', name: `GET /me, ${count} tokens / ${context.subs} subs`, read: true, baseline: `fast-jwt, ${count} tokens`, load: { requests: [rotatingToken('/me', tokens.rotating)] } },
     { key: 'post', name: 'POST /products (admin)', read: false, load: { requests: [createProduct(tokens.admin)] } },
+    { key: 'put', name: `PUT /products/:id (admin, random of ${context.products})`, read: false, load: { requests: [replaceProduct(tokens.admin, context.products)] } },
     { key: 'mix', name: 'mix: 90% GET (list/:id), 10% POST', read: false, load: { requests: mix(context) } }
   ]
 }

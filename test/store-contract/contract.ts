@@ -141,6 +141,20 @@ export function storeContract (t: Test, open: OpenStore): void {
     t.equal((await store.products.get(product.id))?.version, 2)
   })
 
+  t.test('concurrent writes without a precondition all apply, each on the version before it', async (t) => {
+    const store = await storeFor(t)
+    const tag = tagged()
+    const product = okValue(await store.products.create(input(`${tag} Busy`), context(tag)))
+    const writes = 12
+    const outcomes = await Promise.all(Array.from({ length: writes }, (_, i) =>
+      store.products.update(product.id, i % 2 ? { priceCents: 100 + i } : { title: `${tag} Busy ${i}` }, context(tag))))
+    t.same(outcomes.map((o) => o.status), outcomes.map(() => 'ok'), 'none is lost or refused')
+    t.equal((await store.products.get(product.id))?.version, 1 + writes)
+    const trail = await store.audit.list({ limit: 100, productId: product.id, actor: null, action: 'update', from: null, to: null, beforeId: null })
+    t.same(trail.items.map((e) => [e.before?.version, e.after?.version]).reverse(),
+      Array.from({ length: writes }, (_, i) => [i + 1, i + 2]), 'one audit entry per version, from the one before')
+  })
+
   t.test('every change has its audit entry with domain snapshots; the trail filters and pages', async (t) => {
     const store = await storeFor(t)
     const tag = tagged()

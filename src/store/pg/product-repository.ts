@@ -14,12 +14,13 @@ import type {
   ProductRepository,
   WriteOutcome
 } from '../types.js'
+import { StoreUnavailable } from '../types.js'
 import { purgeTombstones, readChanges, recordChanges } from './change-feed.js'
-import { createProducts } from './create-products.js'
 import { type PgContext, type PgDb, Rollback, transaction } from './db.js'
 import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
-import { auditLog, type ProductSnapshot, products } from './schema.js'
+import { createProducts, deleteProduct, toSnapshot, updateProduct } from './product-writes.js'
+import { auditLog, products } from './schema.js'
 import { sortValue, titleKey } from '../keyset.js'
 
 const columns = {
@@ -46,10 +47,6 @@ function fromRow (row: ProductRow): Product {
   return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) }
 }
 
-export function toSnapshot (product: Product): ProductSnapshot {
-  return { ...product, createdAt: product.createdAt.getTime(), updatedAt: product.updatedAt.getTime() }
-}
-
 const SORT_COLUMNS = {
   id: products.id,
   title: products.titleKey,
@@ -59,6 +56,8 @@ const SORT_COLUMNS = {
 } as const
 
 const EXPORT_BATCH = 500
+// A product written this many times while one change was being made: answer "not now" instead.
+const CHANGE_ATTEMPTS = 20
 
 /** A LIKE pattern matching `word` anywhere, its wildcards taken literally. */
 function containing (word: string): string {
@@ -186,11 +185,6 @@ export class PgProductRepository implements ProductRepository {
     })))
   }
 
-  async #lock (tx: PgDb, id: number): Promise<Product | null> {
-    const [row] = await tx.select(columns).from(products).where(eq(products.id, id)).for('update')
-    return row ? fromRow(row) : null
-  }
-
   async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite<Product>): Promise<WriteOutcome<Product>> {
     const respond = idempotent && { ...idempotent, respond: (created: Product[]) => idempotent.respond(created[0]!) }
     const outcome = await this.#create([input], 'create', context, respond)
@@ -198,37 +192,30 @@ export class PgProductRepository implements ProductRepository {
   }
 
   async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
-    return this.#write<Product>(async (tx, now) => {
-      const before = await this.#lock(tx, id)
-      if (!before) return { status: 'not-found' }
-      if (precondition && !precondition(before)) return { status: 'precondition-failed', current: before }
-      const [row] = await tx
-        .update(products)
-        .set({
-          ...patch,
-          ...(patch.title !== undefined ? { titleKey: titleKey(patch.title) } : {}),
-          updatedAt: now.getTime(),
-          version: sql`${products.version} + 1`
-        })
-        .where(eq(products.id, id))
-        .returning(columns)
-      const after = fromRow(row!)
-      await this.#audit(tx, 'update', context, now, [{ before, after }])
-      await recordChanges(tx, [{ id, deleted: false }], now)
-      return { status: 'ok', value: after }
-    })
+    return this.#compareAndSet(id, precondition, (before, now) =>
+      updateProduct(this.#context.db, before, { title: before.title, priceCents: before.priceCents, image: before.image, ...patch }, context, now))
   }
 
   async delete (id: number, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
-    return this.#write<Product>(async (tx, now) => {
-      const before = await this.#lock(tx, id)
+    return this.#compareAndSet(id, precondition, async (before, now) =>
+      (await deleteProduct(this.#context.db, before, context, now)) ? before : null)
+  }
+
+  /**
+   * A change to one product as one statement, without holding a lock across round trips: read
+   * it, check the precondition, and write only if it is still at the version read. A write in
+   * between makes the statement change nothing; then read again and check again. Each retry
+   * means another write succeeded, so the store as a whole always moves on.
+   */
+  async #compareAndSet (id: number, precondition: Precondition | undefined, write: (before: Product, now: Date) => Promise<Product | null>): Promise<WriteOutcome<Product>> {
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const before = await this.get(id)
       if (!before) return { status: 'not-found' }
       if (precondition && !precondition(before)) return { status: 'precondition-failed', current: before }
-      await tx.delete(products).where(eq(products.id, id))
-      await this.#audit(tx, 'delete', context, now, [{ before, after: null }])
-      await recordChanges(tx, [{ id, deleted: true }], now)
-      return { status: 'ok', value: before }
-    })
+      const value = await guard(() => write(before, new Date()))
+      if (value) return { status: 'ok', value }
+    }
+    throw new StoreUnavailable(`product ${id} kept changing under ${CHANGE_ATTEMPTS} attempts to change it; try again`)
   }
 
   async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
