@@ -44,7 +44,7 @@ function replayOrRefuse (record: IdempotencyRecord, requestHash: string): Create
   return record.requestHash === requestHash ? { kind: 'replay', response: record.response } : { kind: 'key-reused' }
 }
 
-/** If-Match (RFC 9110 13.1.1) as a rule over the current product, checked inside the write's transaction. */
+/** If-Match (RFC 9110 13.1.1) as a rule over the current product, checked on the version the write changes. */
 function ifMatchPrecondition (header: string | undefined): Precondition | undefined {
   return header === undefined ? undefined : (current) => ifMatch(header, productEtag(current)) === true
 }

@@ -56,8 +56,9 @@ export interface ChangeContext {
 }
 
 /**
- * A rule about the current product, checked inside the write's transaction on the row it
- * read there; false refuses the write with 'precondition-failed'. Must be synchronous and pure.
+ * A rule about the current product, checked on the very version the write then changes (inside
+ * the write's transaction, or re-checked when that version was overtaken); false refuses the
+ * write with 'precondition-failed'. Must be synchronous and pure: it may run more than once.
  */
 export type Precondition = (current: Product) => boolean
 
