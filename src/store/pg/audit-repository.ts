@@ -1,12 +1,9 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
-import type { AuditAction, AuditEntry, AuditQuery, AuditRepository, Product } from '../types.js'
+import type { AuditAction, AuditEntry, AuditQuery, AuditRepository } from '../types.js'
 import type { PgContext } from './db.js'
 import { guard } from './errors.js'
-import { auditLog, type ProductSnapshot } from './schema.js'
-
-function fromSnapshot (snapshot: ProductSnapshot | null): Product | null {
-  return snapshot ? { ...snapshot, createdAt: new Date(snapshot.createdAt), updatedAt: new Date(snapshot.updatedAt) } : null
-}
+import { fromSnapshot } from './product-writes.js'
+import { auditLog } from './schema.js'
 
 export class PgAuditRepository implements AuditRepository {
   readonly #context: PgContext
@@ -30,8 +27,8 @@ export class PgAuditRepository implements AuditRepository {
       ...row,
       at: new Date(row.at),
       action: row.action as AuditAction,
-      before: fromSnapshot(row.before),
-      after: fromSnapshot(row.after)
+      before: row.before && fromSnapshot(row.before),
+      after: row.after && fromSnapshot(row.after)
     }))
     const last = items[items.length - 1]
     return { items, nextBeforeId: rows.length > query.limit && last ? last.id : null }

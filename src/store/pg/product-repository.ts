@@ -19,8 +19,8 @@ import { purgeTombstones, readChanges, recordChanges } from './change-feed.js'
 import { type PgContext, type PgDb, Rollback, transaction } from './db.js'
 import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
-import { createProducts, deleteProduct, toSnapshot, updateProduct } from './product-writes.js'
-import { auditLog, products } from './schema.js'
+import { createProducts, deleteProduct, fromSnapshot, toSnapshot, updateProduct } from './product-writes.js'
+import { auditLog, type ProductSnapshot, products } from './schema.js'
 import { sortValue, titleKey } from '../keyset.js'
 
 const columns = {
@@ -31,20 +31,6 @@ const columns = {
   createdAt: products.createdAt,
   updatedAt: products.updatedAt,
   version: products.version
-}
-
-interface ProductRow {
-  id: number
-  title: string
-  priceCents: number
-  image: string
-  createdAt: number
-  updatedAt: number
-  version: number
-}
-
-function fromRow (row: ProductRow): Product {
-  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) }
 }
 
 const SORT_COLUMNS = {
@@ -77,7 +63,7 @@ export class PgProductRepository implements ProductRepository {
   readonly #context: PgContext
   readonly #byId
   readonly #exportBatch
-  readonly #listStatements = new Map<string, { execute(params: Record<string, unknown>): Promise<ProductRow[]> }>()
+  readonly #listStatements = new Map<string, { execute(params: Record<string, unknown>): Promise<ProductSnapshot[]> }>()
 
   constructor (context: PgContext) {
     this.#context = context
@@ -144,7 +130,7 @@ export class PgProductRepository implements ProductRepository {
       params.afterId = query.after.id
     }
     const rows = await guard(() => this.#listStatement(query).execute(params))
-    const items = rows.slice(0, query.limit).map(fromRow)
+    const items = rows.slice(0, query.limit).map(fromSnapshot)
     const last = items[items.length - 1]
     return {
       items,
@@ -154,7 +140,7 @@ export class PgProductRepository implements ProductRepository {
 
   async get (id: number): Promise<Product | null> {
     const [row] = await guard(() => this.#byId.execute({ id }))
-    return row ? fromRow(row) : null
+    return row ? fromSnapshot(row) : null
   }
 
   /** Runs `write` in one transaction, with its idempotency record when `idempotent` is given. */
@@ -239,7 +225,7 @@ export class PgProductRepository implements ProductRepository {
       }
       const now = new Date()
       await tx.delete(products).where(inArray(products.id, unique))
-      await this.#audit(tx, 'bulk-delete', context, now, rows.map((row) => ({ before: fromRow(row), after: null })))
+      await this.#audit(tx, 'bulk-delete', context, now, rows.map((row) => ({ before: fromSnapshot(row), after: null })))
       await recordChanges(tx, rows.map((row) => ({ id: row.id, deleted: true })), now)
       return { status: 'ok', deleted: rows.length }
     })
@@ -249,7 +235,7 @@ export class PgProductRepository implements ProductRepository {
   async * streamAll (): AsyncIterable<Product> {
     let afterId = 0
     for (;;) {
-      const batch = (await guard(() => this.#exportBatch.execute({ afterId }))).map(fromRow)
+      const batch = (await guard(() => this.#exportBatch.execute({ afterId }))).map(fromSnapshot)
       yield * batch
       const last = batch[batch.length - 1]
       if (!last || batch.length < EXPORT_BATCH) return

@@ -86,8 +86,13 @@ async function run (db: PgDb, name: keyof typeof STATEMENTS, context: ChangeCont
   return rows
 }
 
+/** A product with its timestamps in milliseconds: as the audit trail stores it, and as the table's columns read. */
 export function toSnapshot (product: Product): ProductSnapshot {
   return { ...product, createdAt: product.createdAt.getTime(), updatedAt: product.updatedAt.getTime() }
+}
+
+export function fromSnapshot (snapshot: ProductSnapshot): Product {
+  return { ...snapshot, createdAt: new Date(snapshot.createdAt), updatedAt: new Date(snapshot.updatedAt) }
 }
 
 /** Creates `inputs`, on `db`: the pool (the statement is its own transaction) or a transaction's client. */
