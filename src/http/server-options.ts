@@ -31,7 +31,8 @@ export function serverOptions (config: Config): FastifyServerOptions {
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    return503OnClosing: true,
+    // The in-flight plugin answers requests that arrive while closing, as problem+json.
+    return503OnClosing: false,
     // Behind a load balancer, the client's address (for the per-IP budgets) comes from X-Forwarded-For.
     trustProxy: trustProxy(config),
     // Fastify's two lines per request give way to the one onResponse line (request-log.ts).

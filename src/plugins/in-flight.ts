@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
+import { sendProblem } from '../error-handler.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,6 +35,7 @@ function stateOf (socket: TrackedSocket): 'handling' | 'reading' | 'idle' {
  * Which requests are being handled and which are still receiving their body, worked out at
  * shutdown from the open connections. A shutdown lets the first finish; a client sending its
  * body a byte at a time, or a connection carrying no request, must not hold the process open.
+ * A request that arrives on an open connection once closing began is answered 503.
  * Registered before the routes, so its hook applies to them.
  */
 export default fp(
@@ -43,8 +45,20 @@ export default fp(
       sockets.add(socket)
       socket.once('close', () => sockets.delete(socket))
     })
+    // Fastify's own answer while closing (return503OnClosing) is not problem+json and skips
+    // the hooks that add the security headers and request id; this one is ours. Fastify adds
+    // Connection: close, so the client sends its retry on a new connection, to another replica.
+    let closing = false
+    fastify.addHook('preClose', (done) => {
+      closing = true
+      done()
+    })
     fastify.addHook('onRequest', (request, reply, done) => {
       (request.raw.socket as TrackedSocket)[LATEST] = reply.raw
+      if (closing) {
+        sendProblem(reply, 503, 'This server is shutting down; send the request again on a new connection.')
+        return
+      }
       done()
     })
 
