@@ -61,12 +61,14 @@ function classify (error: FastifyError & { validationContext?: string }): Mapped
 /** The one error handler: every failure leaves as RFC 9457 problem+json; 5xx are logged and masked. */
 export function errorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = classify(error)
-  if (mapped.status === 503) {
+  // A 503 we answer on purpose (not ready yet, shutting down) is a state, not a failure.
+  const refused = mapped.status === 401 || mapped.status === 403 || (mapped.status === 503 && error instanceof HttpProblem)
+  if (refused) {
+    request.log.info({ status: mapped.status, reason: mapped.detail }, 'request refused')
+  } else if (mapped.status === 503) {
     request.log.error({ err: error, reqId: request.id }, 'database unavailable')
   } else if (mapped.status >= 500) {
     request.log.error({ err: error, reqId: request.id }, 'request failed')
-  } else if (mapped.status === 401 || mapped.status === 403) {
-    request.log.info({ status: mapped.status, reason: mapped.detail }, 'request refused')
   }
   sendProblem(reply, mapped.status, mapped.detail, { errors: mapped.errors, headers: mapped.headers })
 }

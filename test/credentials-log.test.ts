@@ -59,6 +59,8 @@ t.test('passwords in DATABASE_URL and REDIS_URL never reach the output', async (
     t.ok(await until(() => /Redis is unreachable/.test(proc.stdout()), 10_000), 'the Redis outage is logged')
     t.match(proc.stdout(), /redis:\/\/\*\*\*@127\.0\.0\.1/, 'naming Redis by its masked URL')
     t.equal((await fetch(`${api}/ready`)).status, 503, 'not ready: Redis never reached')
+    t.ok(await until(() => /request refused/.test(proc.stdout()), 5_000), 'the not-ready answer is logged as refused')
+    t.notMatch(proc.stdout(), /database unavailable/, 'not as a database outage: the database is fine')
     await proxy.cut()
     const lost = await fetch(`${api}/products/1`)
     t.equal(lost.status, 503, 'the database gone: 503')
