@@ -1,5 +1,6 @@
-import neostandard from 'neostandard'
+import neostandard, { resolveIgnoresFromGitignore } from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', 'client/generated/**', 'client/schema.d.ts', 'bench/results/**'] })
+  // What git ignores (dist/, coverage/, scratch folders, ...) plus generated client files.
+  ...neostandard({ ts: true, ignores: [...resolveIgnoresFromGitignore(), 'client/generated/**', 'client/schema.d.ts'] })
 ]
