@@ -39,17 +39,17 @@ export const HEADERS = {
   }
 } satisfies Record<string, HeaderMap>
 
-const JSON_TYPE = 'application/json'
-
 /**
  * A documented JSON response: the body schema by reference, a one-line description and the
  * headers it carries (X-Request-Id always). Typed as the body, for the type provider.
+ * Not keyed by media type: Fastify would then parse each reply's Content-Type to pick the
+ * serializer, and @fastify/swagger documents a plain schema as application/json all the same.
  */
 export function jsonResponse<T extends TSchema> (schema: T, description: string, headers: HeaderMap = {}): TUnsafe<Static<T>> {
   return Type.Unsafe<Static<T>>({
+    ...(schema.$id === undefined ? schema : ref(schema)),
     description,
-    headers: { ...HEADERS.requestId, ...headers },
-    content: { [JSON_TYPE]: { schema: schema.$id === undefined ? schema : ref(schema) } }
+    headers: { ...HEADERS.requestId, ...headers }
   })
 }
 
