@@ -4,7 +4,7 @@
  */
 import autocannon from 'autocannon'
 import type { Child } from './children.js'
-import { cpuTicks, type RssSampler } from './proc-stats.js'
+import { TICK_US, cpuTicks, type RssSampler } from './proc-stats.js'
 import { runWrk } from './wrk.js'
 
 export interface Load {
@@ -43,6 +43,8 @@ export interface Ratio {
   baselineRps: number
   ratio: number
   roundRatios: number[]
+  /** The baseline's median server CPU per response (µs), beside the API's own `cpuUs`. */
+  baselineCpuUs?: number
 }
 
 export interface RowHead {
@@ -55,6 +57,11 @@ export interface RowHead {
 export interface Row extends RowHead, Partial<Measured> {
   /** Against the same-policy baseline (a) and the bare baseline (b), for the API's paired rows. */
   vs?: Partial<Record<'policy' | 'bare', Ratio>>
+  /**
+   * The server's CPU time (user + system) per response during the measurement, in µs: what
+   * each request costs the server, whatever the load generator or a neighbour is doing.
+   */
+  cpuUs?: number
   /** The median round's p99, beside `p99` (the worst round's). */
   p99Median?: number
   peakRssMB?: number
@@ -63,7 +70,7 @@ export interface Row extends RowHead, Partial<Measured> {
   skipped?: string
   warning?: string
   /** Each round's figures, when the scenario ran in rounds. */
-  rounds?: Array<Partial<Pick<Measured, 'rps' | 'p50' | 'p99'>>>
+  rounds?: Array<Partial<Pick<Measured, 'rps' | 'p50' | 'p99'>> & { cpuUs?: number }>
 }
 
 /** A server to load: its URL, the processes to watch and, when sampled, its memory and log. */
@@ -167,16 +174,19 @@ export async function runScenario (row: RowHead, target: Target, load: Load, set
   }
   const peak = target.rss?.scenario()
   const linesBefore = target.child.lines()
+  const ticksBefore = cpuTicks(target.child.pid)
   const result = await generate(target.url, load, settings.duration, settings)
+  const ticksAfter = cpuTicks(target.child.pid)
   for (const child of watch) {
     if (child.done) throw new Error(`${child.name} died during "${row.name}"; its output:\n${child.output()}`)
   }
   const done: Row = { ...row, ...result, logLines: target.child.lines() - linesBefore }
   if (peak) done.peakRssMB = peak()
+  if (ticksBefore !== null && ticksAfter !== null && result.total > 0) done.cpuUs = (ticksAfter - ticksBefore) * TICK_US / result.total
   const warning = warningFor(problem, result)
   if (warning) done.warning = warning
   process.stdout.write(
-    ` ${fmt(result.rps, 0)} req/s, p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms` +
+    ` ${fmt(result.rps, 0)} req/s, p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms, ${fmt(done.cpuUs, 1)} µs CPU/req` +
       `${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}${row.kind === 'api' && done.logLines ? `, ${done.logLines} API log lines` : ''}\n`
   )
   if (done.warning) process.stdout.write(`    warning: ${done.warning}\n`)
@@ -206,12 +216,13 @@ function combineRounds (head: RowHead, rounds: Row[]): Row {
     p50: median(numbers((round) => round.p50)),
     p99: Math.max(...numbers((round) => round.p99)),
     p99Median: median(numbers((round) => round.p99)),
+    ...(numbers((round) => round.cpuUs).length ? { cpuUs: median(numbers((round) => round.cpuUs)) } : {}),
     non2xx: sum((round) => round.non2xx),
     errors: sum((round) => round.errors),
     timeouts: sum((round) => round.timeouts),
     total: sum((round) => round.total),
     statusCodes,
-    rounds: rounds.map((round) => ({ rps: round.rps, p50: round.p50, p99: round.p99 })),
+    rounds: rounds.map((round) => ({ rps: round.rps, p50: round.p50, p99: round.p99, cpuUs: round.cpuUs })),
     ...(peaks.length ? { peakRssMB: Math.max(...peaks) } : {}),
     logLines: sum((round) => round.logLines),
     ...(warnings.length ? { warning: warnings.join('; ') } : {})
@@ -222,7 +233,7 @@ function combineRounds (head: RowHead, rounds: Row[]): Row {
 function pairedRatio (apiRounds: Row[], baseRounds: Row[], base: Row): Ratio | undefined {
   const roundRatios = apiRounds.map((round, index) => (round.rps ?? 0) / (baseRounds[index]?.rps || Number.NaN))
   if (!base.rps || !roundRatios.every(Number.isFinite)) return undefined
-  return { baselineKey: base.key, baselineRps: base.rps, ratio: median(roundRatios), roundRatios }
+  return { baselineKey: base.key, baselineRps: base.rps, ratio: median(roundRatios), roundRatios, baselineCpuUs: base.cpuUs }
 }
 
 export interface Contender {

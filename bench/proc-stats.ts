@@ -51,6 +51,9 @@ export class RssSampler {
   }
 }
 
+/** Microseconds in one of /proc's clock ticks (USER_HZ, 100 on Linux). */
+export const TICK_US = 10_000
+
 /** CPU time (user + system, in clock ticks) a process has used so far, or null once it is gone. */
 export function cpuTicks (pid: number): number | null {
   try {

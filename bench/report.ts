@@ -40,11 +40,11 @@ const ratioCell = (ratio: Ratio | undefined) => (ratio ? `${ratio.ratio.toFixed(
 
 export function scenarioTable (rows: Row[]): string {
   return table(
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB', 'vs same-policy (a)', 'vs bare (b)'],
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'non-2xx', 'peak RSS MB', 'vs same-policy (a)', 'vs bare (b)'],
     rows.map((row) =>
       row.skipped
-        ? [row.name, row.skipped, '', '', '', '', '', '']
-        : [row.name, fmt(row.rps, 0), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.non2xx, 0), fmt(row.peakRssMB, 1), ratioCell(row.vs?.policy), ratioCell(row.vs?.bare)]
+        ? [row.name, row.skipped, '', '', '', '', '', '', '']
+        : [row.name, fmt(row.rps, 0), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuUs, 1), fmt(row.non2xx, 0), fmt(row.peakRssMB, 1), ratioCell(row.vs?.policy), ratioCell(row.vs?.bare)]
     ),
     (column) => column > 0
   )
@@ -72,10 +72,11 @@ function ratioTarget (row: Row | undefined, baseline: Baseline, minimum: number,
   const ratio = row?.vs?.[baseline]
   if (!row || !ratio) return { target: label, result: 'n/a', detail: 'not measured' }
   const tainted = (row.non2xx ?? 0) > 0 ? ` (with ${row.non2xx} non-2xx: not a valid measurement)` : ''
+  const cpu = row.cpuUs !== undefined && ratio.baselineCpuUs !== undefined ? `; server CPU ${fmt(row.cpuUs, 1)} vs ${fmt(ratio.baselineCpuUs, 1)} µs per request` : ''
   return {
     target: label,
     result: ratio.ratio >= minimum && !tainted ? 'PASS' : 'FAIL',
-    detail: `${ratio.ratio.toFixed(2)}x (median of the rounds' ratios ${ratio.roundRatios.map((r) => r.toFixed(2)).join(' ')}; medians ${fmt(row.rps, 0)} vs ${fmt(ratio.baselineRps, 0)} req/s)${tainted}`
+    detail: `${ratio.ratio.toFixed(2)}x (median of the rounds' ratios ${ratio.roundRatios.map((r) => r.toFixed(2)).join(' ')}; medians ${fmt(row.rps, 0)} vs ${fmt(ratio.baselineRps, 0)} req/s${cpu})${tainted}`
   }
 }
 
