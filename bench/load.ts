@@ -210,13 +210,14 @@ function combineRounds (head: RowHead, rounds: Row[]): Row {
   }
   const warnings = rounds.map((round) => round.warning).filter(Boolean)
   const peaks = numbers((round) => round.peakRssMB)
+  const cpu = numbers((round) => round.cpuUs)
   return {
     ...head,
     rps: median(numbers((round) => round.rps)),
     p50: median(numbers((round) => round.p50)),
     p99: Math.max(...numbers((round) => round.p99)),
     p99Median: median(numbers((round) => round.p99)),
-    ...(numbers((round) => round.cpuUs).length ? { cpuUs: median(numbers((round) => round.cpuUs)) } : {}),
+    ...(cpu.length ? { cpuUs: median(cpu) } : {}),
     non2xx: sum((round) => round.non2xx),
     errors: sum((round) => round.errors),
     timeouts: sum((round) => round.timeouts),

@@ -61,7 +61,7 @@ function classify (error: FastifyError & { validationContext?: string }): Mapped
 /** The one error handler: every failure leaves as RFC 9457 problem+json; 5xx are logged and masked. */
 export function errorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = classify(error)
-  // A 503 we answer on purpose (not ready yet, shutting down) is a state, not a failure.
+  // Refusals are states, not failures: 401, 403, and a 503 we answer on purpose (not ready yet, shutting down).
   const refused = mapped.status === 401 || mapped.status === 403 || (mapped.status === 503 && error instanceof HttpProblem)
   if (refused) {
     request.log.info({ status: mapped.status, reason: mapped.detail }, 'request refused')
