@@ -5,6 +5,7 @@
 import autocannon from 'autocannon'
 import type { Child } from './children.js'
 import { TICK_US, cpuTicks, type RssSampler } from './proc-stats.js'
+import type { BaselineKind } from './server-process.js'
 import { runWrk } from './wrk.js'
 
 export interface Load {
@@ -35,7 +36,7 @@ export interface Measured {
   statusCodes: Record<string, number>
 }
 
-export type Kind = 'api' | 'policy' | 'bare'
+export type Kind = 'api' | BaselineKind
 
 /** A paired ratio: the API's req/s over a baseline's, median of the rounds' own ratios. */
 export interface Ratio {
@@ -55,8 +56,8 @@ export interface RowHead {
 }
 
 export interface Row extends RowHead, Partial<Measured> {
-  /** Against the same-policy baseline (a) and the bare baseline (b), for the API's paired rows. */
-  vs?: Partial<Record<'policy' | 'bare', Ratio>>
+  /** Against each baseline (a, b and the floor c), for the API's paired rows. */
+  vs?: Partial<Record<BaselineKind, Ratio>>
   /**
    * The server's CPU time (user + system) per response during the measurement, in µs: what
    * each request costs the server, whatever the load generator or a neighbour is doing.
@@ -262,7 +263,7 @@ export async function interleaved (api: Contender, baselines: Contender[], load:
   apiRow!.vs = {}
   baseRows.forEach((base, index) => {
     const ratio = pairedRatio(rounds[0]!, rounds[index + 1]!, base)
-    if (ratio && (base.kind === 'policy' || base.kind === 'bare')) apiRow!.vs![base.kind] = ratio
+    if (ratio && base.kind !== 'api') apiRow!.vs![base.kind] = ratio
   })
   return [...baseRows, apiRow!]
 }

@@ -40,11 +40,11 @@ const ratioCell = (ratio: Ratio | undefined) => (ratio ? `${ratio.ratio.toFixed(
 
 export function scenarioTable (rows: Row[]): string {
   return table(
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'non-2xx', 'peak RSS MB', 'vs same-policy (a)', 'vs bare (b)'],
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'non-2xx', 'peak RSS MB', 'vs same policy (a)', 'vs bare parts (b)', 'vs no policy (c)'],
     rows.map((row) =>
       row.skipped
-        ? [row.name, row.skipped, '', '', '', '', '', '', '']
-        : [row.name, fmt(row.rps, 0), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuUs, 1), fmt(row.non2xx, 0), fmt(row.peakRssMB, 1), ratioCell(row.vs?.policy), ratioCell(row.vs?.bare)]
+        ? [row.name, row.skipped, '', '', '', '', '', '', '', '']
+        : [row.name, fmt(row.rps, 0), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuUs, 1), fmt(row.non2xx, 0), fmt(row.peakRssMB, 1), ratioCell(row.vs?.policy), ratioCell(row.vs?.bare), ratioCell(row.vs?.floor)]
     ),
     (column) => column > 0
   )
@@ -65,7 +65,7 @@ export interface Target {
 
 type Baseline = 'policy' | 'bare'
 
-const BASELINE_NAMES: Record<Baseline, string> = { policy: 'the same policy (a)', bare: 'the bare parts (b)' }
+const BASELINE_NAMES: Record<Baseline, string> = { policy: 'the same policy (a)', bare: 'the bare parts with the same policy (b)' }
 
 function ratioTarget (row: Row | undefined, baseline: Baseline, minimum: number, name: string): Target {
   const label = `${name} >= ${minimum}x ${BASELINE_NAMES[baseline]}`
@@ -73,10 +73,11 @@ function ratioTarget (row: Row | undefined, baseline: Baseline, minimum: number,
   if (!row || !ratio) return { target: label, result: 'n/a', detail: 'not measured' }
   const tainted = (row.non2xx ?? 0) > 0 ? ` (with ${row.non2xx} non-2xx: not a valid measurement)` : ''
   const cpu = row.cpuUs !== undefined && ratio.baselineCpuUs !== undefined ? `; server CPU ${fmt(row.cpuUs, 1)} vs ${fmt(ratio.baselineCpuUs, 1)} µs per request` : ''
+  const floor = baseline === 'bare' && row.vs?.floor ? `; against no policy at all (c) ${row.vs.floor.ratio.toFixed(2)}x` : ''
   return {
     target: label,
     result: ratio.ratio >= minimum && !tainted ? 'PASS' : 'FAIL',
-    detail: `${ratio.ratio.toFixed(2)}x (median of the rounds' ratios ${ratio.roundRatios.map((r) => r.toFixed(2)).join(' ')}; medians ${fmt(row.rps, 0)} vs ${fmt(ratio.baselineRps, 0)} req/s${cpu})${tainted}`
+    detail: `${ratio.ratio.toFixed(2)}x (median of the rounds' ratios ${ratio.roundRatios.map((r) => r.toFixed(2)).join(' ')}; medians ${fmt(row.rps, 0)} vs ${fmt(ratio.baselineRps, 0)} req/s${cpu}${floor})${tainted}`
   }
 }
 
@@ -134,7 +135,7 @@ export function checkTargets (rows: Row[], peakRssMB: number, backend: Backend):
 export interface StandardResult {
   rows: Row[]
   /** VmHWM over the run in MB; apiReady is the API's RSS before any load. */
-  peaks: { api: number; apiReady: number; policy: number; bare: number }
+  peaks: { api: number; apiReady: number; policy: number; bare: number; floor: number }
   seed: SeedResult
   buildWarning: string | null
   policyWarning: string | null
@@ -160,7 +161,8 @@ function runSettings (settings: Settings, pinned: boolean, seed: SeedResult) {
     tokenChoice: `${settings.tokens} tokens over ${settings.subs} subjects, each with a distinct jti; userinfo stays cached per subject`,
     baselines: {
       policy: "bench/baselines/policy.mjs: @fastify/helmet (the API's four headers), @fastify/rate-limit (same budget), X-Request-Id, pino at LOG_LEVEL with one line per request",
-      bare: 'bench/baselines/bare.mjs: bare Fastify, no logger',
+      bare: 'bench/baselines/bare.mjs: bare Fastify with the same policy by hand: one hook for the security headers and X-Request-Id, a per-IP read budget in a Map with RateLimit headers, pino at LOG_LEVEL, the same timeouts',
+      floor: 'bench/baselines/floor.mjs: bare Fastify, no policy (no logger, no hooks); not a target',
       both: `one prepared statement per route (${settings.backend === 'pg' ? 'pg, named' : 'better-sqlite3'}); fast-jwt createVerifier({ key, algorithms: ['RS256'], cache: true })`
     },
     profile: settings.profile,
@@ -174,7 +176,7 @@ export function reportStandardRun (result: StandardResult, settings: Settings, p
   const targets = checkTargets(rows, peaks.api, settings.backend)
   process.stdout.write(
     `\n${scenarioTable(rows)}\n\nPeak RSS (VmHWM over the whole run): API ${peaks.api.toFixed(1)} MB (${peaks.apiReady.toFixed(1)} MB when ready, before any load); ` +
-      `same-policy baseline ${peaks.policy.toFixed(1)} MB; bare baseline ${peaks.bare.toFixed(1)} MB\n\n`
+      `baselines: same policy (a) ${peaks.policy.toFixed(1)} MB, bare parts (b) ${peaks.bare.toFixed(1)} MB, no policy (c) ${peaks.floor.toFixed(1)} MB\n\n`
   )
   for (const target of targets) process.stdout.write(`${target.result.padEnd(4)}  ${target.target}: ${target.detail}\n`)
   const file = writeJson('latest.json', {
@@ -185,7 +187,7 @@ export function reportStandardRun (result: StandardResult, settings: Settings, p
     scenarios: rows,
     peakRssMB: mb(peaks.api),
     readyRssMB: mb(peaks.apiReady),
-    baselinePeakRssMB: { policy: mb(peaks.policy), bare: mb(peaks.bare) },
+    baselinePeakRssMB: { policy: mb(peaks.policy), bare: mb(peaks.bare), floor: mb(peaks.floor) },
     targets,
     profile: result.profileFile
   })

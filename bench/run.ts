@@ -26,11 +26,19 @@ interface Servers {
   api: ApiProcess
   policy: BaselineProcess
   bare: BaselineProcess
+  floor: BaselineProcess
 }
 
+const BASELINE_TITLES = {
+  policy: '[baseline a] same policy, stock plugins',
+  bare: '[baseline b] bare parts, same policy by hand',
+  floor: '[floor c] bare Fastify, no policy'
+} as const
+
 async function runOne (scenario: Scenario, servers: Servers, settings: Settings): Promise<Row[]> {
-  const { api, policy, bare } = servers
-  const watch: Child[] = [api.child, policy.child, bare.child]
+  const { api } = servers
+  const baselineProcesses = [servers.policy, servers.bare, servers.floor]
+  const watch: Child[] = [api.child, ...baselineProcesses.map((baseline) => baseline.child)]
   const head = { key: scenario.key, name: scenario.name, kind: 'api' as const, read: scenario.read }
   const skipped = scenario.probe ? await scenario.probe(api.url) : null
   if (skipped) {
@@ -39,17 +47,17 @@ async function runOne (scenario: Scenario, servers: Servers, settings: Settings)
   }
   const apiTarget = { url: api.url, child: api.child, rss: api.rss }
   if (!scenario.baseline) return [await runScenario(head, apiTarget, scenario.load, settings, watch)]
-  const baselines: Contender[] = [
-    { head: { key: `policy-${scenario.key}`, name: `[baseline a] same policy, ${scenario.baseline}`, kind: 'policy', read: true }, target: policy },
-    { head: { key: `bare-${scenario.key}`, name: `[baseline b] bare Fastify, ${scenario.baseline}`, kind: 'bare', read: true }, target: bare }
-  ]
+  const baselines: Contender[] = baselineProcesses.map((target) => ({
+    head: { key: `${target.kind}-${scenario.key}`, name: `${BASELINE_TITLES[target.kind]}, ${scenario.baseline}`, kind: target.kind, read: true },
+    target
+  }))
   return interleaved({ head, target: apiTarget }, baselines, scenario.load, settings, watch)
 }
 
 async function startServers (issuer: BenchIssuer, databaseUrl: string, settings: Settings): Promise<Servers> {
   const api = await startApi({ issuer, databaseUrl, label: 'bench', logLevel: settings.logLevel, profile: settings.profile })
   const options = { databaseUrl, publicKeyPem: issuer.publicKeyPem, logLevel: settings.logLevel }
-  return { api, policy: await startBaseline('policy', options), bare: await startBaseline('bare', options) }
+  return { api, policy: await startBaseline('policy', options), bare: await startBaseline('bare', options), floor: await startBaseline('floor', options) }
 }
 
 async function standardRun (issuer: BenchIssuer, settings: Settings, building: Promise<string | null>): Promise<void> {
@@ -61,11 +69,11 @@ async function standardRun (issuer: BenchIssuer, settings: Settings, building: P
   process.stdout.write(`seeded ${settings.products.toLocaleString('en-US')} products (${settings.backend}) in ${(seed.ms / 1000).toFixed(1)} s${seed.bytes ? ` (${(seed.bytes / 1024 / 1024).toFixed(1)} MB)` : ''}${seed.extraColumns.length ? `; also filled ${seed.extraColumns.join(', ')}` : ''}\n`)
 
   const servers = await startServers(issuer, db.url, settings)
-  const { api, policy, bare } = servers
-  const policyWarning = await policyDifference(api.url, policy.url)
+  const { api, policy, bare, floor } = servers
+  const policyWarning = await policyDifference(api.url, { policy: policy.url, bare: bare.url })
   process.stdout.write(
-    `API pid ${api.child.pid} at ${api.url} (NODE_ENV=production, LOG_LEVEL=${settings.logLevel}, ${settings.backend}, RSS ${api.readyRssMB.toFixed(1)} MB when ready); baselines: same-policy (a) at ${policy.url}, bare (b) at ${bare.url}\n` +
-      `${settings.generator}, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per run; ${settings.rounds} rounds of API, (a) and (b) in turn per paired scenario\n` +
+    `API pid ${api.child.pid} at ${api.url} (NODE_ENV=production, LOG_LEVEL=${settings.logLevel}, ${settings.backend}, RSS ${api.readyRssMB.toFixed(1)} MB when ready); baselines: same policy (a) at ${policy.url}, bare parts (b) at ${bare.url}, no policy (c) at ${floor.url}\n` +
+      `${settings.generator}, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per run; ${settings.rounds} rounds of API, (a), (b) and (c) in turn per paired scenario\n` +
       `${pinned ? 'servers pinned to core 1, load generator to core 0 (taskset)' : 'not pinned to cores'}\n` +
       `${policyWarning ? `WARNING: ${policyWarning}\n` : ''}\n`
   )
@@ -76,7 +84,7 @@ async function standardRun (issuer: BenchIssuer, settings: Settings, building: P
   }
 
   const peakRssMB = await stopApi(api)
-  const baselinePeaks = { policy: await stopBaseline(policy), bare: await stopBaseline(bare) }
+  const baselinePeaks = { policy: await stopBaseline(policy), bare: await stopBaseline(bare), floor: await stopBaseline(floor) }
   await db.drop()
   removeTempDir(dir)
 
@@ -94,7 +102,7 @@ let pinned = false
 
 /** Nothing may hang: past this budget every child is killed and the run fails. */
 function armBudget (settings: Settings): void {
-  const runs = settings.growth ? settings.sizes.length * 4 : 3 + 15 * settings.rounds
+  const runs = settings.growth ? settings.sizes.length * 4 : 4 + 20 * settings.rounds
   const budgetMs = (runs * (settings.duration + settings.warmup + 30) + 900) * 1000
   setTimeout(() => {
     process.stderr.write(`bench: still running after ${Math.round(budgetMs / 1000)} s; giving up\n`)

@@ -120,8 +120,11 @@ export async function stopApi (api: ApiProcess): Promise<number> {
   return peak
 }
 
-/** `policy`: stock plugins giving the API's per-response policy; `bare`: the bare parts. */
-export type BaselineKind = 'policy' | 'bare'
+/**
+ * `policy`: the API's per-response policy from stock plugins; `bare`: the bare parts with the
+ * same policy written by hand; `floor`: bare Fastify with no policy at all.
+ */
+export type BaselineKind = 'policy' | 'bare' | 'floor'
 
 export interface BaselineProcess {
   kind: BaselineKind

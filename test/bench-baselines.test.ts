@@ -1,5 +1,6 @@
-// The benchmark's baselines (bench/baselines/*.mjs) run as the bench runs them: the same-policy
-// one must send what the API sends, and both data sources must serve the same page.
+// The benchmark's baselines (bench/baselines/*.mjs) run as the bench runs them: the two that
+// are targets (same policy, bare parts) must carry the API's per-response policy, and both
+// data sources must serve the same page.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -41,7 +42,7 @@ async function pgDatabase (t: Test): Promise<string | null> {
 }
 
 /** A baseline as plain node runs it; its stdout is kept (the policy baseline logs there). */
-async function startBaseline (t: Teardown, kind: 'bare' | 'policy', env: Record<string, string>): Promise<{ url: string; stdout: () => string }> {
+async function startBaseline (t: Teardown, kind: 'bare' | 'policy' | 'floor', env: Record<string, string>): Promise<{ url: string; stdout: () => string }> {
   const port = await freePort()
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bench', 'baselines', `${kind}.mjs`)], {
     cwd: ROOT,
@@ -72,23 +73,55 @@ async function headerNames (url: string): Promise<string[]> {
   return [...response.headers.keys()].filter((name) => !PER_RESPONSE.has(name)).sort()
 }
 
-t.test('the same-policy baseline sends the header names the API sends, and logs one line per request', async (t) => {
+async function headerValues (url: string, names: string[]): Promise<Array<string | null>> {
+  const response = await fetch(url)
+  await response.arrayBuffer()
+  return names.map((name) => response.headers.get(name))
+}
+
+const SECURITY = ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options']
+
+for (const kind of ['policy', 'bare'] as const) {
+  t.test(`the ${kind} baseline sends the headers the API sends, and logs one line per request`, async (t) => {
+    const issuer = await startIssuer(t)
+    const app = await startApp(t, issuer)
+    const api = await app.listen({ port: 0, host: '127.0.0.1' })
+    const baseline = await startBaseline(t, kind, { DATABASE_URL: sqliteDatabase(t), PUBLIC_KEY_PEM: issuer.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), LOG_LEVEL: 'info' })
+    for (const path of ['/products?limit=20', '/health', '/products/1']) {
+      t.same(await headerNames(`${baseline.url}${path}`), await headerNames(`${api}${path}`), `GET ${path}: the same header names`)
+      t.same(await headerValues(`${baseline.url}${path}`, SECURITY), await headerValues(`${api}${path}`, SECURITY), `GET ${path}: the same security headers`)
+    }
+    await countsLogLines(t, baseline, 6)
+  })
+}
+
+t.test('the bare baseline keeps the read budget: 429 past it, the probe exempt', async (t) => {
   const issuer = await startIssuer(t)
-  const app = await startApp(t, issuer)
-  const api = await app.listen({ port: 0, host: '127.0.0.1' })
-  const baseline = await startBaseline(t, 'policy', { DATABASE_URL: sqliteDatabase(t), PUBLIC_KEY_PEM: issuer.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), LOG_LEVEL: 'info' })
-  for (const path of ['/products?limit=20', '/health']) {
-    t.same(await headerNames(`${baseline.url}${path}`), await headerNames(`${api}${path}`), `GET ${path}`)
+  const baseline = await startBaseline(t, 'bare', { DATABASE_URL: sqliteDatabase(t), PUBLIC_KEY_PEM: issuer.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), RATE_LIMIT_READS: '3' })
+  const remaining = []
+  for (let i = 0; i < 3; i++) {
+    const response = await fetch(`${baseline.url}/products/1`)
+    await response.arrayBuffer()
+    remaining.push(response.headers.get('ratelimit-remaining'))
   }
+  t.same(remaining, ['2', '1', '0'])
+  const limited = await fetch(`${baseline.url}/products?limit=20`)
+  t.equal(limited.status, 429)
+  t.match(limited.headers.get('content-type'), /^application\/problem\+json/)
+  t.ok(Number(limited.headers.get('retry-after')) > 0, 'says when to retry')
+  t.equal((await fetch(`${baseline.url}/health`)).status, 200, 'the probe is not counted')
+})
+
+/** Five more requests give five more lines, once the `earlier` requests' lines have arrived. */
+async function countsLogLines (t: Test, baseline: { url: string; stdout: () => string }, earlier: number): Promise<void> {
   const logged = () => baseline.stdout().split('"request completed"').length - 1
-  // The lines reach the pipe a little after the responses: let the two above arrive first.
-  for (let wait = 0; wait < 50 && logged() < 2; wait++) await new Promise((resolve) => setTimeout(resolve, 100))
+  // The lines reach the pipe a little after the responses.
+  for (let wait = 0; wait < 50 && logged() < earlier; wait++) await new Promise((resolve) => setTimeout(resolve, 100))
   const before = logged()
   for (let i = 0; i < 5; i++) await (await fetch(`${baseline.url}/products/1`)).arrayBuffer()
-  // The lines reach the pipe a little after the responses.
   for (let wait = 0; wait < 50 && logged() - before < 5; wait++) await new Promise((resolve) => setTimeout(resolve, 100))
   t.equal(logged() - before, 5, 'five requests, five log lines')
-})
+}
 
 t.test('the baselines serve the same products from SQLite and from PostgreSQL, and verify tokens', async (t) => {
   const issuer = await startIssuer(t)

@@ -49,17 +49,20 @@ export async function openSource (databaseUrl) {
 /**
  * GET /health, GET /products?limit=N, GET /products/:id and GET /me on app. `/me` verifies
  * the bearer token with fast-jwt and a key given once (cache: true holds 1000 tokens).
+ * `probe` is spread into /health's route options, `read` into the other three's: each
+ * baseline puts its read budget there, as the API exempts its probes.
  */
-export function registerRoutes (app, { source, publicKeyPem, unlimited = {} }) {
+export function registerRoutes (app, { source, publicKeyPem, probe = {}, read = {} }) {
   if (!publicKeyPem) throw new Error('PUBLIC_KEY_PEM is required')
   const verify = createVerifier({ key: publicKeyPem, algorithms: ['RS256'], cache: true })
 
   app.get('/health', {
-    config: unlimited,
+    ...probe,
     schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } } }
   }, async () => ({ status: 'ok' }))
 
   app.get('/products', {
+    ...read,
     schema: {
       querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } } },
       response: { 200: ProductList }
@@ -74,6 +77,7 @@ export function registerRoutes (app, { source, publicKeyPem, unlimited = {} }) {
   })
 
   app.get('/products/:id', {
+    ...read,
     schema: {
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
       response: { 200: Product }
@@ -85,6 +89,7 @@ export function registerRoutes (app, { source, publicKeyPem, unlimited = {} }) {
   })
 
   app.get('/me', {
+    ...read,
     schema: { response: { 200: { type: 'object', required: ['sub'], properties: { sub: { type: 'string' } } } } }
   }, async (request, reply) => {
     try {

@@ -43,6 +43,6 @@ await app.register(rateLimit, {
 registerRoutes(app, {
   source: await openSource(process.env.DATABASE_URL),
   publicKeyPem: process.env.PUBLIC_KEY_PEM,
-  unlimited: { rateLimit: false }
+  probe: { config: { rateLimit: false } }
 })
 await serve(app)
