@@ -13,7 +13,7 @@ import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
 import { corsOptions } from './plugins/external/cors.js'
 import type { SharedBudgets } from './plugins/external/rate-limit-store.js'
-import { assignWriteBudget, rateLimitOptions, writeRateLimit } from './plugins/external/rate-limit.js'
+import { rateBudgets } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
 import { createSeenRecorder } from './services/users.js'
@@ -60,9 +60,9 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   // Ecosystem plugins with our options.
   const corsSettings = corsOptions(config)
   if (corsSettings !== false) await app.register(cors, corsSettings)
-  // Before the rate-limit plugin's own onRoute hook, which reads what this one sets.
-  app.addHook('onRoute', assignWriteBudget(writeRateLimit(config)))
-  await app.register(rateLimit, rateLimitOptions(config, sharedBudgets(app)))
+  const budgets = rateBudgets(config, sharedBudgets(app))
+  app.addHook('onRoute', budgets.assign)
+  await app.register(rateLimit, budgets.plugin)
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
   if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)

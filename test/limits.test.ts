@@ -85,6 +85,9 @@ t.test('rate limits: reads per IP, writes per subject, failed authentications pe
   t.equal(limited.headers['ratelimit-remaining'], '0')
   const otherIp = await app.inject({ method: 'GET', url: '/products', remoteAddress: '10.9.9.9' })
   t.equal(otherIp.statusCode, 200, 'another client has its own read budget')
+  for (let i = 1; i <= 5; i++) t.equal((await app.inject({ method: 'GET', url: '/products', remoteAddress: `2001:db8:1:2::${i}` })).statusCode, 200)
+  const sameNetwork = await app.inject({ method: 'GET', url: '/products', remoteAddress: '2001:db8:1:2::ff' })
+  t.equal(sameNetwork.statusCode, 429, 'an IPv6 client counts by /64: rotating addresses within it share one read budget')
   for (let i = 0; i < 10; i++) {
     t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200)
     t.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 200)

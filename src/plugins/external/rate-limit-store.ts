@@ -50,11 +50,16 @@ export class SharedCounterStore {
     this.#state = state ?? { counters: new LRUCache({ max: ENTRIES }), shared: undefined, failing: false }
   }
 
-  /** The store class to give the plugin; with `shared`, budgets are counted there while it answers. */
+  /**
+   * The store class to give the plugin; with `shared`, budgets are counted there while it
+   * answers. Every instance of the class shares one set of counters: the plugin's and the
+   * read budget's own (`readBudget` in rate-limit.ts).
+   */
   static sharing (shared: SharedBudgets | undefined): typeof SharedCounterStore {
+    const state: State = { counters: new LRUCache({ max: ENTRIES }), shared, failing: false }
     return class extends SharedCounterStore {
       constructor (options?: unknown) {
-        super(options, { counters: new LRUCache({ max: ENTRIES }), shared, failing: false })
+        super(options, state)
       }
     }
   }

@@ -1,10 +1,11 @@
-import type { RateLimitOptions, RateLimitPluginOptions } from '@fastify/rate-limit'
-import type { FastifyRequest, RouteOptions } from 'fastify'
+import { normalizeIP, type RateLimitOptions, type RateLimitPluginOptions } from '@fastify/rate-limit'
+import type { FastifyRequest, preHandlerHookHandler, RouteOptions } from 'fastify'
 import type { Config } from '../../config.js'
 import { HttpProblem } from '../../lib/problem.js'
 import { type SharedBudgets, SharedCounterStore } from './rate-limit-store.js'
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const WINDOW_MS = 60_000
 
 export function rateLimitExceeded (after: string, retryAfterSeconds?: number): HttpProblem {
   return new HttpProblem(429, `Too many requests; retry in ${after}.`, {
@@ -13,22 +14,22 @@ export function rateLimitExceeded (after: string, retryAfterSeconds?: number): H
 }
 
 /**
- * The read budget, per client IP, for every route; `writeRateLimit` replaces it on write
- * routes and the probes opt out. Checked in preHandler, after authentication, so a write is
- * counted against who made it. The budgets are plain numbers and the read key is the
- * plugin's own (IPv6 by /64): functions there would cost every request an await each.
- * The third budget, failed authentications per IP, is kept by the auth plugin. With `shared`
- * (REDIS_URL) every budget is one for all replicas while Redis answers.
+ * The read budget, per client IP (IPv6 by /64, the plugin's own key), on every route without
+ * a budget of its own; the probes opt out. It counts in the plugin's store, and answers with
+ * the plugin's draft-spec headers and our 429, but as a callback hook of ours: the plugin's
+ * hook costs every read three promises and a route-options object, which was a tenth of a
+ * cached `/me` (bench/README.md). While budgets are counted in this process it never leaves
+ * the current tick.
  */
-export function rateLimitOptions (config: Config, shared?: SharedBudgets): RateLimitPluginOptions {
-  return {
-    global: true,
-    hook: 'preHandler',
-    timeWindow: 60_000,
-    enableDraftSpec: true,
-    store: SharedCounterStore.sharing(shared),
-    max: config.RATE_LIMIT_READS,
-    errorResponseBuilder: (_request, context) => rateLimitExceeded(context.after)
+export function readBudget (store: SharedCounterStore, max: number): preHandlerHookHandler {
+  return function countRead (request, reply, done) {
+    store.incr(normalizeIP(request.ip), (_error, count) => {
+      const { current, ttl } = count!
+      const resetSeconds = Math.ceil(ttl / 1000)
+      reply.header('ratelimit-limit', max).header('ratelimit-remaining', Math.max(0, max - current)).header('ratelimit-reset', resetSeconds)
+      if (current <= max) done()
+      else done(rateLimitExceeded(`${resetSeconds} seconds`, resetSeconds))
+    }, WINDOW_MS)
   }
 }
 
@@ -40,12 +41,45 @@ export function writeRateLimit (config: Config): RateLimitOptions {
   }
 }
 
-/** Gives every write route the write budget, unless the route sets its own. */
-export function assignWriteBudget (budget: RateLimitOptions): (route: RouteOptions) => void {
+/**
+ * Gives every write route the write budget (kept by the plugin) and every other route the
+ * read budget, unless the route sets its own (`rateLimit: false` for the probes). Checked in
+ * preHandler, after authentication, so a write is counted against who made it.
+ */
+function assignBudgets (write: RateLimitOptions, read: preHandlerHookHandler): (route: RouteOptions) => void {
   return (route) => {
     if (route.config?.rateLimit !== undefined) return
     if ([route.method].flat().some((method) => WRITE_METHODS.has(method))) {
-      route.config = { ...route.config, rateLimit: budget }
+      route.config = { ...route.config, rateLimit: write }
+    } else {
+      route.preHandler = [...[route.preHandler ?? []].flat(), read]
+    }
+  }
+}
+
+export interface RateBudgets {
+  /** An onRoute hook; added before the plugin, whose own onRoute hook reads the write budgets it sets. */
+  assign: (route: RouteOptions) => void
+  plugin: RateLimitPluginOptions
+}
+
+/**
+ * The three budgets. Reads and writes are set here (`readBudget`, `writeRateLimit`); the
+ * third, failed authentications per IP, is kept by the auth plugin. They share one store: with
+ * `shared` (REDIS_URL) every budget is one for all replicas while Redis answers. The plugin's
+ * budgets are plain numbers and its keys its own: functions there would cost an await each.
+ */
+export function rateBudgets (config: Config, shared?: SharedBudgets): RateBudgets {
+  const Store = SharedCounterStore.sharing(shared)
+  return {
+    assign: assignBudgets(writeRateLimit(config), readBudget(new Store(), config.RATE_LIMIT_READS)),
+    plugin: {
+      global: false,
+      hook: 'preHandler',
+      timeWindow: WINDOW_MS,
+      enableDraftSpec: true,
+      store: Store,
+      errorResponseBuilder: (_request, context) => rateLimitExceeded(context.after)
     }
   }
 }
