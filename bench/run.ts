@@ -56,7 +56,7 @@ async function runOne (scenario: Scenario, servers: Servers, settings: Settings)
 
 async function startServers (issuer: BenchIssuer, databaseUrl: string, settings: Settings): Promise<Servers> {
   const api = await startApi({ issuer, databaseUrl, label: 'bench', logLevel: settings.logLevel, profile: settings.profile })
-  const options = { databaseUrl, publicKeyPem: issuer.publicKeyPem, logLevel: settings.logLevel }
+  const options = { databaseUrl, publicKeyPem: issuer.publicKeyPem, roleClaim: issuer.roleClaim, logLevel: settings.logLevel }
   return { api, policy: await startBaseline('policy', options), bare: await startBaseline('bare', options), floor: await startBaseline('floor', options) }
 }
 

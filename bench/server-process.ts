@@ -136,6 +136,7 @@ export interface BaselineProcess {
 export interface BaselineOptions {
   databaseUrl: string
   publicKeyPem: string
+  roleClaim: string
   logLevel: string
 }
 
@@ -148,6 +149,7 @@ export async function startBaseline (kind: BaselineKind, options: BaselineOption
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
     PUBLIC_KEY_PEM: options.publicKeyPem,
+    ROLE_CLAIM: options.roleClaim,
     LOG_LEVEL: options.logLevel,
     RATE_LIMIT_READS: RATE_LIMIT
   })

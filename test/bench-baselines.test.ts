@@ -91,7 +91,11 @@ for (const kind of ['policy', 'bare'] as const) {
       t.same(await headerNames(`${baseline.url}${path}`), await headerNames(`${api}${path}`), `GET ${path}: the same header names`)
       t.same(await headerValues(`${baseline.url}${path}`, SECURITY), await headerValues(`${api}${path}`, SECURITY), `GET ${path}: the same security headers`)
     }
-    await countsLogLines(t, baseline, 6)
+    const token = issuer.adminToken()
+    const [ours, theirs] = await Promise.all([api, baseline.url].map(async (base) => (await fetch(`${base}/me`, { headers: bearer(token) })).json() as Promise<Record<string, unknown>>))
+    t.same(Object.keys(theirs!).sort(), Object.keys(ours!).sort(), 'GET /me: the same fields')
+    t.same([theirs!.sub, theirs!.roles, theirs!.permissions, theirs!.isAdmin], [ours!.sub, ours!.roles, ours!.permissions, ours!.isAdmin], 'GET /me: the same subject and roles')
+    await countsLogLines(t, baseline, 7)
   })
 }
 
@@ -139,6 +143,6 @@ t.test('the baselines serve the same products from SQLite and from PostgreSQL, a
   t.same(await read(`${postgres.url}/products/7`), await read(`${sqlite.url}/products/7`), 'the same product')
   t.equal((await fetch(`${postgres.url}/products/${COUNT + 1}`)).status, 404)
   const me = await fetch(`${postgres.url}/me`, { headers: bearer(issuer.userToken()) })
-  t.same([me.status, await me.json()], [200, { sub: 'auth0|user-1' }])
+  t.same([me.status, await me.json()], [200, { sub: 'auth0|user-1', name: null, email: null, picture: null, roles: ['user'], permissions: [], isAdmin: false }])
   t.equal((await fetch(`${postgres.url}/me`)).status, 401)
 })

@@ -65,6 +65,7 @@ function countRead (request, reply, done) {
 registerRoutes(app, {
   source: await openSource(process.env.DATABASE_URL),
   publicKeyPem: process.env.PUBLIC_KEY_PEM,
+  roleClaim: process.env.ROLE_CLAIM,
   read: { onRequest: countRead }
 })
 await serve(app)

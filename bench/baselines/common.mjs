@@ -18,6 +18,35 @@ const Product = {
   }
 }
 
+const nullableString = { type: ['string', 'null'] }
+const strings = { type: 'array', items: { type: 'string' } }
+
+// The API's /me: who the token says the caller is. Name, email and picture come from the
+// token's claims when it has them (the API asks the issuer's /userinfo, once per subject).
+const Me = {
+  type: 'object',
+  required: ['sub', 'name', 'email', 'picture', 'roles', 'permissions', 'isAdmin'],
+  properties: { sub: { type: 'string' }, name: nullableString, email: nullableString, picture: nullableString, roles: strings, permissions: strings, isAdmin: { type: 'boolean' } }
+}
+
+function list (value) {
+  return Array.isArray(value) ? value : []
+}
+
+function me (claims, roleClaim) {
+  const roles = list(claims[roleClaim])
+  const permissions = list(claims.permissions)
+  return {
+    sub: claims.sub,
+    name: claims.name ?? null,
+    email: claims.email ?? null,
+    picture: claims.picture ?? null,
+    roles,
+    permissions,
+    isAdmin: roles.includes('admin') || permissions.includes('write:products')
+  }
+}
+
 const ProductList = {
   type: 'object',
   required: ['items', 'nextCursor'],
@@ -48,11 +77,12 @@ export async function openSource (databaseUrl) {
 
 /**
  * GET /health, GET /products?limit=N, GET /products/:id and GET /me on app. `/me` verifies
- * the bearer token with fast-jwt and a key given once (cache: true holds 1000 tokens).
+ * the bearer token with fast-jwt and a key given once (cache: true holds 1000 tokens), and
+ * reads the roles from the claim named `roleClaim`.
  * `probe` is spread into /health's route options, `read` into the other three's: each
  * baseline puts its read budget there, as the API exempts its probes.
  */
-export function registerRoutes (app, { source, publicKeyPem, probe = {}, read = {} }) {
+export function registerRoutes (app, { source, publicKeyPem, roleClaim = 'https://store-api/roles', probe = {}, read = {} }) {
   if (!publicKeyPem) throw new Error('PUBLIC_KEY_PEM is required')
   const verify = createVerifier({ key: publicKeyPem, algorithms: ['RS256'], cache: true })
 
@@ -90,14 +120,15 @@ export function registerRoutes (app, { source, publicKeyPem, probe = {}, read = 
 
   app.get('/me', {
     ...read,
-    schema: { response: { 200: { type: 'object', required: ['sub'], properties: { sub: { type: 'string' } } } } }
+    schema: { response: { 200: Me } }
   }, async (request, reply) => {
+    let claims
     try {
-      const claims = verify((request.headers.authorization ?? '').slice(7))
-      return { sub: claims.sub }
+      claims = verify((request.headers.authorization ?? '').slice(7))
     } catch {
-      return reply.code(401).send({ sub: '' })
+      return reply.code(401).type('application/problem+json').send('{"status":401,"title":"Unauthorized"}')
     }
+    return me(claims, roleClaim)
   })
 
   app.addHook('onClose', async () => source.close())

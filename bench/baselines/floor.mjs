@@ -6,5 +6,5 @@ import Fastify from 'fastify'
 import { openSource, registerRoutes, serve } from './common.mjs'
 
 const app = Fastify({ logger: false })
-registerRoutes(app, { source: await openSource(process.env.DATABASE_URL), publicKeyPem: process.env.PUBLIC_KEY_PEM })
+registerRoutes(app, { source: await openSource(process.env.DATABASE_URL), publicKeyPem: process.env.PUBLIC_KEY_PEM, roleClaim: process.env.ROLE_CLAIM })
 await serve(app)

@@ -43,6 +43,7 @@ await app.register(rateLimit, {
 registerRoutes(app, {
   source: await openSource(process.env.DATABASE_URL),
   publicKeyPem: process.env.PUBLIC_KEY_PEM,
+  roleClaim: process.env.ROLE_CLAIM,
   probe: { config: { rateLimit: false } }
 })
 await serve(app)
