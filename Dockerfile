@@ -23,4 +23,4 @@ VOLUME /data
 EXPOSE 3000
 # The same flags as `npm start`: V8 heap growth and pretenuring tuned for many short-lived
 # requests (README, Performance).
-CMD ["node", "--heap-growing-percent=50", "--no-allocation-site-pretenuring", "dist/server.js"]
+CMD ["node", "--heap-growing-percent=50", "--no-allocation-site-pretenuring", "--min-semi-space-size=16", "dist/server.js"]
