@@ -130,3 +130,19 @@ t.test('a failing shared count falls back to the local count, warned once per ou
   t.equal(await incr(root, 'write:a'), 4, 'the local count resumes where it was')
   t.equal(warnings.length, 2, 'a new outage warns again')
 })
+
+t.test('the local counters are bounded at 50,000 keys; the window that started first goes first', async (t) => {
+  const Store = SharedCounterStore.sharing(undefined)
+  const store = new Store({})
+  const count = (key: string, windowMs = 60_000) => {
+    let current = 0
+    store.incr(key, (_error, result) => { current = result!.current }, windowMs)
+    return current
+  }
+  t.same([count('a'), count('a'), count('b')], [1, 2, 1])
+  for (let i = 3; i <= 50_000; i++) count(`ip-${i}`)
+  t.equal(count('a', 0), 1, "a's window ended and starts again, now the newest")
+  count('new')
+  t.equal(count('a'), 2, 'the restarted window is kept')
+  t.equal(count('b'), 1, 'the oldest window, b, was dropped to make room')
+})

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache'
 import type { WindowCount } from '../../lib/redis-window.js'
 
 type Callback = (error: Error | null, result?: WindowCount) => void
@@ -24,7 +23,8 @@ export interface SharedBudgets {
 const ENTRIES = 50_000
 
 interface State {
-  counters: LRUCache<string, Counter>
+  /** In the order their windows started: the first is the next to expire, and the one dropped when full. */
+  counters: Map<string, Counter>
   shared: SharedBudgets | undefined
   failing: boolean
 }
@@ -47,7 +47,7 @@ export class SharedCounterStore {
   readonly #state: State
 
   constructor (_options?: unknown, state?: State) {
-    this.#state = state ?? { counters: new LRUCache({ max: ENTRIES }), shared: undefined, failing: false }
+    this.#state = state ?? { counters: new Map(), shared: undefined, failing: false }
   }
 
   /**
@@ -56,7 +56,7 @@ export class SharedCounterStore {
    * read budget's own (`readBudget` in rate-limit.ts).
    */
   static sharing (shared: SharedBudgets | undefined): typeof SharedCounterStore {
-    const state: State = { counters: new LRUCache({ max: ENTRIES }), shared, failing: false }
+    const state: State = { counters: new Map(), shared, failing: false }
     return class extends SharedCounterStore {
       constructor (options?: unknown) {
         super(options, state)
@@ -86,12 +86,17 @@ export class SharedCounterStore {
     return new SharedCounterStore(undefined, this.#state)
   }
 
+  // Fixed windows need no recency order (an LRU's costs every read a reordering): a window
+  // that starts again moves to the end, and when full the oldest window goes first.
   #countLocally (key: string, timeWindow: number): WindowCount {
     const now = Date.now()
-    let counter = this.#state.counters.get(key)
+    const { counters } = this.#state
+    let counter = counters.get(key)
     if (counter === undefined || counter.startedAt + timeWindow <= now) {
+      if (counter !== undefined) counters.delete(key)
+      else if (counters.size >= ENTRIES) counters.delete(counters.keys().next().value!)
       counter = { count: 0, startedAt: now }
-      this.#state.counters.set(key, counter)
+      counters.set(key, counter)
     }
     counter.count++
     return { current: counter.count, ttl: counter.startedAt + timeWindow - now }
