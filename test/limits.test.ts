@@ -80,7 +80,7 @@ t.test('rate limits: reads per IP, writes per subject, failed authentications pe
   const limited = await app.inject({ method: 'GET', url: '/products' })
   t.equal(limited.statusCode, 429, 'the sixth read in a minute')
   t.equal(limited.headers['content-type'], PROBLEM)
-  t.match(limited.json(), { status: 429, title: 'Too Many Requests' })
+  t.match(limited.json(), { status: 429, title: 'Too Many Requests', detail: /^Too many requests; retry in \d+ seconds?\.$/ })
   t.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After')
   t.equal(limited.headers['ratelimit-remaining'], '0')
   const otherIp = await app.inject({ method: 'GET', url: '/products', remoteAddress: '10.9.9.9' })

@@ -131,7 +131,7 @@ t.test('a failing shared count falls back to the local count, warned once per ou
   t.equal(warnings.length, 2, 'a new outage warns again')
 })
 
-t.test('the local counters are bounded at 50,000 keys; the window that started first goes first', async (t) => {
+t.test('the local counters are bounded at 50,000 keys; the windows that started first go first', async (t) => {
   const Store = SharedCounterStore.sharing(undefined)
   const store = new Store({})
   const count = (key: string, windowMs = 60_000) => {
@@ -145,4 +145,6 @@ t.test('the local counters are bounded at 50,000 keys; the window that started f
   count('new')
   t.equal(count('a'), 2, 'the restarted window is kept')
   t.equal(count('b'), 1, 'the oldest window, b, was dropped to make room')
+  t.equal(count('ip-400'), 1, 'with the next oldest, in one batch')
+  t.equal(count('ip-1000'), 2, 'a later window is kept')
 })

@@ -1,4 +1,3 @@
-import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { type IssuerSettings, issuerSettings } from '../config.js'
@@ -7,7 +6,7 @@ import { createKeyResolver, warmUpWithin } from '../auth/key-resolver.js'
 import { ADMIN_PERMISSION, type Principal } from '../auth/principal.js'
 import { type CachedToken, createTokenCache } from '../auth/token-cache.js'
 import { CLOCK_TOLERANCE_MS, createVerifier } from '../auth/verifier.js'
-import { rateLimitExceeded } from './external/rate-limit.js'
+import { clientKey, rateLimitExceeded } from './external/rate-limit.js'
 import { HttpProblem } from '../lib/problem.js'
 
 declare module 'fastify' {
@@ -82,7 +81,7 @@ export default fp<AuthOptions>(
       timeWindow: 60_000,
       // The plugin's own IP key (an IPv6 client counts by /64), so that rotating addresses
       // within one network neither dodges this budget nor floods the shared counters.
-      keyGenerator: (request) => `auth-failure:${normalizeIP(request.ip)}`
+      keyGenerator: (request) => `auth-failure:${clientKey(request)}`
     })
 
     function admit (request: FastifyRequest, entry: CachedToken): Promise<void> | undefined {
@@ -106,7 +105,7 @@ export default fp<AuthOptions>(
       } catch (error) {
         if (error instanceof HttpProblem && error.statusCode === 401) {
           const limit = await authFailures(request)
-          if (!limit.isAllowed && limit.isExceeded) throw rateLimitExceeded(`${limit.ttlInSeconds} seconds`, limit.ttlInSeconds)
+          if (!limit.isAllowed && limit.isExceeded) throw rateLimitExceeded(limit.ttlInSeconds)
         }
         throw error
       }

@@ -7,10 +7,20 @@ import { type SharedBudgets, SharedCounterStore } from './rate-limit-store.js'
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const WINDOW_MS = 60_000
 
-export function rateLimitExceeded (after: string, retryAfterSeconds?: number): HttpProblem {
-  return new HttpProblem(429, `Too many requests; retry in ${after}.`, {
-    headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }
+/** A 429 saying when to retry, in its detail and in Retry-After, the same for every budget. */
+export function rateLimitExceeded (retryAfterSeconds: number): HttpProblem {
+  const seconds = Math.max(1, retryAfterSeconds)
+  return new HttpProblem(429, `Too many requests; retry in ${seconds} second${seconds === 1 ? '' : 's'}.`, {
+    headers: { 'retry-after': String(seconds) }
   })
+}
+
+/**
+ * The client's address as the plugin keys it (an IPv6 client by its /64). A client that has
+ * already gone has no address, and must not turn into a 500 in the log.
+ */
+export function clientKey (request: FastifyRequest): string {
+  return normalizeIP(request.ip ?? '')
 }
 
 /**
@@ -23,12 +33,12 @@ export function rateLimitExceeded (after: string, retryAfterSeconds?: number): H
  */
 export function readBudget (store: SharedCounterStore, max: number): preHandlerHookHandler {
   return function countRead (request, reply, done) {
-    store.incr(normalizeIP(request.ip), (_error, count) => {
+    store.incr(clientKey(request), (_error, count) => {
       const { current, ttl } = count!
       const resetSeconds = Math.ceil(ttl / 1000)
       reply.header('ratelimit-limit', max).header('ratelimit-remaining', Math.max(0, max - current)).header('ratelimit-reset', resetSeconds)
       if (current <= max) done()
-      else done(rateLimitExceeded(`${resetSeconds} seconds`, resetSeconds))
+      else done(rateLimitExceeded(resetSeconds))
     }, WINDOW_MS)
   }
 }
@@ -48,7 +58,8 @@ export function writeRateLimit (config: Config): RateLimitOptions {
  */
 function assignBudgets (write: RateLimitOptions, read: preHandlerHookHandler): (route: RouteOptions) => void {
   return (route) => {
-    if (route.config?.rateLimit !== undefined) return
+    // As the plugin reads it: null is no setting, false opts out.
+    if (route.config?.rateLimit != null) return
     if ([route.method].flat().some((method) => WRITE_METHODS.has(method))) {
       route.config = { ...route.config, rateLimit: write }
     } else {
@@ -67,7 +78,7 @@ export interface RateBudgets {
  * The three budgets. Reads and writes are set here (`readBudget`, `writeRateLimit`); the
  * third, failed authentications per IP, is kept by the auth plugin. They share one store: with
  * `shared` (REDIS_URL) every budget is one for all replicas while Redis answers. The plugin's
- * budgets are plain numbers and its keys its own: functions there would cost an await each.
+ * max and window are plain numbers: a function there would cost every request an await.
  */
 export function rateBudgets (config: Config, shared?: SharedBudgets): RateBudgets {
   const Store = SharedCounterStore.sharing(shared)
@@ -79,7 +90,7 @@ export function rateBudgets (config: Config, shared?: SharedBudgets): RateBudget
       timeWindow: WINDOW_MS,
       enableDraftSpec: true,
       store: Store,
-      errorResponseBuilder: (_request, context) => rateLimitExceeded(context.after)
+      errorResponseBuilder: (_request, context) => rateLimitExceeded(Math.ceil(context.ttl / 1000))
     }
   }
 }
