@@ -1,13 +1,14 @@
 // Baseline (b), the bare parts: bare Fastify, the routes of common.mjs, and the per-response
 // policy every baseline must carry, written by hand as cheaply as we know how, with no plugin:
 // - the four security headers (the API's values) and X-Request-Id, from one callback hook;
-// - the read budget per client IP (a fixed window in a Map) with the draft-spec RateLimit
+// - the read budget per client IP, IPv6 by /64 (a fixed window in a Map), with the draft-spec RateLimit
 //   headers, on every route but the probe, answering 429 past it;
 // - pino at LOG_LEVEL, one line per request from onResponse when that level prints it;
 // - the API's server timeouts.
 // Comparing the API with bare Fastify that skips the policy measures the policy, not our code;
 // floor.mjs is that, for information.
 //   PORT=... DATABASE_URL=... PUBLIC_KEY_PEM=... LOG_LEVEL=warn RATE_LIMIT_READS=600 node bench/baselines/bare.mjs
+import { normalizeIP } from '@fastify/rate-limit'
 import Fastify, { LogController } from 'fastify'
 import { openSource, registerRoutes, serve } from './common.mjs'
 
@@ -49,10 +50,11 @@ setInterval(() => {
 
 function countRead (request, reply, done) {
   const now = Date.now()
-  let budget = budgets.get(request.ip)
+  const key = normalizeIP(request.ip)
+  let budget = budgets.get(key)
   if (budget === undefined || budget.resetAt <= now) {
     budget = { count: 0, resetAt: now + WINDOW_MS }
-    budgets.set(request.ip, budget)
+    budgets.set(key, budget)
   }
   const reset = Math.ceil((budget.resetAt - now) / 1000)
   budget.count++
