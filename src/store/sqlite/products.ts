@@ -89,7 +89,11 @@ export class SqliteProductRepository implements ProductRepository {
   constructor (db: SqliteDb) {
     this.#db = db
     this.#write = createGroupCommit((body) => db.transaction(body, { behavior: 'immediate' }))
-    this.#byId = db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).prepare()
+    // Drizzle writes the SQL; the driver runs it in raw mode, set once. Drizzle's prepared
+    // .values() switches raw mode on each call and collects an array, a tenth of a get-by-id.
+    this.#byId = db.$client.prepare<[number], ProductRow>(
+      db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).toSQL().sql
+    ).raw(true)
     this.#exportBatch = db
       .select(columns)
       .from(products)
@@ -171,7 +175,7 @@ export class SqliteProductRepository implements ProductRepository {
   }
 
   #current (id: number): Product | null {
-    const row = this.#byId.values({ id })[0]
+    const row = this.#byId.get(id)
     return row ? fromRow(row) : null
   }
 
