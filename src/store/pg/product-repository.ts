@@ -16,11 +16,11 @@ import type {
 } from '../types.js'
 import { StoreUnavailable } from '../types.js'
 import { purgeTombstones, readChanges, recordChanges } from './change-feed.js'
-import { type PgContext, type PgDb, Rollback, transaction } from './db.js'
+import { namedStatement, type PgContext, type PgDb, Rollback, transaction } from './db.js'
 import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
-import { createProducts, deleteProduct, fromSnapshot, toSnapshot, updateProduct } from './product-writes.js'
-import { auditLog, type ProductSnapshot, products } from './schema.js'
+import { createProducts, deleteProduct, fromRow, fromSnapshot, type ProductRow, toSnapshot, updateProduct } from './product-writes.js'
+import { auditLog, products } from './schema.js'
 import { sortValue, titleKey } from '../keyset.js'
 
 const columns = {
@@ -63,19 +63,18 @@ export class PgProductRepository implements ProductRepository {
   readonly #context: PgContext
   readonly #byId
   readonly #exportBatch
-  readonly #listStatements = new Map<string, { execute(params: Record<string, unknown>): Promise<ProductSnapshot[]> }>()
+  readonly #listStatements = new Map<string, (params: Record<string, unknown>) => Promise<ProductRow[]>>()
 
   constructor (context: PgContext) {
     this.#context = context
-    const { db } = context
-    this.#byId = db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).prepare('products_by_id')
-    this.#exportBatch = db
+    const { db, pool } = context
+    this.#byId = namedStatement<ProductRow>(pool, 'products_by_id', db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))))
+    this.#exportBatch = namedStatement<ProductRow>(pool, 'products_export', db
       .select(columns)
       .from(products)
       .where(gt(products.id, sql.placeholder('afterId')))
       .orderBy(asc(products.id))
-      .limit(EXPORT_BATCH)
-      .prepare('products_export')
+      .limit(EXPORT_BATCH))
   }
 
   #listStatement (query: ProductQuery) {
@@ -97,13 +96,12 @@ export class PgProductRepository implements ProductRepository {
         )
       }
       const direction = query.sort.descending ? desc : asc
-      statement = this.#context.db
+      statement = namedStatement<ProductRow>(this.#context.pool, name, this.#context.db
         .select(columns)
         .from(products)
         .where(and(...conditions))
         .orderBy(direction(column), direction(products.id))
-        .limit(sql.placeholder('limit'))
-        .prepare(name)
+        .limit(sql.placeholder('limit')))
       this.#listStatements.set(name, statement)
     }
     return statement
@@ -129,8 +127,8 @@ export class PgProductRepository implements ProductRepository {
       params.afterValue = query.after.value
       params.afterId = query.after.id
     }
-    const rows = await guard(() => this.#listStatement(query).execute(params))
-    const items = rows.slice(0, query.limit).map(fromSnapshot)
+    const rows = await guard(() => this.#listStatement(query)(params))
+    const items = rows.slice(0, query.limit).map(fromRow)
     const last = items[items.length - 1]
     return {
       items,
@@ -139,8 +137,8 @@ export class PgProductRepository implements ProductRepository {
   }
 
   async get (id: number): Promise<Product | null> {
-    const [row] = await guard(() => this.#byId.execute({ id }))
-    return row ? fromSnapshot(row) : null
+    const [row] = await guard(() => this.#byId({ id }))
+    return row ? fromRow(row) : null
   }
 
   /** Runs `write` in one transaction, with its idempotency record when `idempotent` is given. */
@@ -235,7 +233,7 @@ export class PgProductRepository implements ProductRepository {
   async * streamAll (): AsyncIterable<Product> {
     let afterId = 0
     for (;;) {
-      const batch = (await guard(() => this.#exportBatch.execute({ afterId }))).map(fromSnapshot)
+      const batch = (await guard(() => this.#exportBatch({ afterId }))).map(fromRow)
       yield * batch
       const last = batch[batch.length - 1]
       if (!last || batch.length < EXPORT_BATCH) return

@@ -55,7 +55,8 @@ SELECT ${RETURNED} FROM written`,
 SELECT id FROM written`
 }
 
-interface WrittenRow {
+/** A products row as pg reads it: bigint columns come as strings. */
+export interface ProductRow {
   id: string
   title: string
   price_cents: number
@@ -65,7 +66,7 @@ interface WrittenRow {
   version: number
 }
 
-function fromWritten (row: WrittenRow): Product {
+export function fromRow (row: ProductRow): Product {
   return {
     id: Number(row.id),
     title: row.title,
@@ -77,8 +78,8 @@ function fromWritten (row: WrittenRow): Product {
   }
 }
 
-async function run (db: PgDb, name: keyof typeof STATEMENTS, context: ChangeContext, now: Date, values: unknown[]): Promise<WrittenRow[]> {
-  const { rows } = await db.$client.query<WrittenRow>({
+async function run (db: PgDb, name: keyof typeof STATEMENTS, context: ChangeContext, now: Date, values: unknown[]): Promise<ProductRow[]> {
+  const { rows } = await db.$client.query<ProductRow>({
     name: `products_${name}`,
     text: STATEMENTS[name],
     values: [now.getTime(), context.actor, context.requestId, ...values]
@@ -110,7 +111,7 @@ export async function createProducts (
     inputs.map((input) => input.image),
     inputs.map((input) => titleKey(input.title))
   ])
-  return rows.map(fromWritten)
+  return rows.map(fromRow)
 }
 
 /** Changes `before` to `next` if it is still at `before`'s version; null when it is not. */
@@ -118,7 +119,7 @@ export async function updateProduct (db: PgDb, before: Product, next: ProductInp
   const [row] = await run(db, 'update', context, now, [
     before.id, before.version, next.title, next.priceCents, next.image, titleKey(next.title), toSnapshot(before)
   ])
-  return row ? fromWritten(row) : null
+  return row ? fromRow(row) : null
 }
 
 /** Deletes `before` if it is still at its version; false when it is not. */
