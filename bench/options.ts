@@ -8,7 +8,7 @@ export const USAGE = `npm run bench -- [options]     (tsx bench/run.ts [options]
 
 Builds the production server, makes a database (SQLite file or a fresh PostgreSQL database),
 starts the development issuer here and the real server (node dist/server.js) as a child, loads
-it with autocannon next to two baselines, and prints and saves the results
+it with autocannon next to three baselines, and prints and saves the results
 (bench/results/latest.json or growth.json). Exit code non-zero only when the run itself broke.
 
   --backend B       sqlite (default) or pg: a database created for the run on BENCH_PG_URL
@@ -16,9 +16,10 @@ it with autocannon next to two baselines, and prints and saves the results
   --products N      products seeded (default 10000, or BENCH_PRODUCTS)
   --duration S      seconds per scenario and round (default 5; or BENCH_DURATION)
   --warmup S        unmeasured seconds before each run (default 1; 0 to skip)
-  --rounds N        rounds of each paired scenario, the API and both baselines taking turns
-                    (default 5); req/s and p50 are the rounds' medians, p99 the worst round's,
-                    each ratio the median of the rounds' ratios
+  --rounds N        rounds of each paired scenario, the API and the three baselines taking
+                    turns (default 5); req/s and p50 are the rounds' medians, the table's p99
+                    the worst round's (the tail target reads the median round's), each ratio
+                    the median of the rounds' ratios
   --connections N   autocannon connections (default 50)
   --pipelining N    requests in flight per connection (default 1: none, as clients do);
                     e.g. --pipelining 10 --connections 100 for the old pipelined load
