@@ -21,14 +21,15 @@ function drizzleOver (client: pg.PoolClient): PgDb {
 
 export interface PgContext {
   pool: pg.Pool
-  /** Drizzle over the pool: one-statement reads and writes, and the named prepared statements. */
+  /** Drizzle over the pool: one-statement reads and writes, and the SQL of the named statements. */
   db: PgDb
 }
 
 /**
  * A query Drizzle built, run by pg itself as the named prepared statement `name`, its rows as
- * pg gives them. Drizzle's own execute maps every field of every row through its column
- * classes, which cost a get-by-id more than pg's whole parse of the answer.
+ * pg gives them (bigint as strings, keys the column names). Drizzle's own execute maps every
+ * field of every row through its column classes, a cost the hot reads need not pay. A failure
+ * is pg's own error, not Drizzle's wrapper with the SQL in its message: `guard()` translates it.
  */
 export function namedStatement<Row extends pg.QueryResultRow> (pool: pg.Pool, name: string, query: { toSQL(): { sql: string, params: unknown[] } }) {
   const { sql: text, params } = query.toSQL()

@@ -19,10 +19,12 @@ import { purgeTombstones, readChanges, recordChanges } from './change-feed.js'
 import { namedStatement, type PgContext, type PgDb, Rollback, transaction } from './db.js'
 import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
-import { createProducts, deleteProduct, fromRow, fromSnapshot, type ProductRow, toSnapshot, updateProduct } from './product-writes.js'
+import { createProducts, deleteProduct, fromPgRow, fromSnapshot, type PgProductRow, toSnapshot, updateProduct } from './product-writes.js'
 import { auditLog, products } from './schema.js'
 import { sortValue, titleKey } from '../keyset.js'
 
+// Drizzle selects these without aliases, so the reads run on pg get rows keyed by the
+// column names (PgProductRow); the keys here name the fields for Drizzle's own queries.
 const columns = {
   id: products.id,
   title: products.title,
@@ -63,13 +65,13 @@ export class PgProductRepository implements ProductRepository {
   readonly #context: PgContext
   readonly #byId
   readonly #exportBatch
-  readonly #listStatements = new Map<string, (params: Record<string, unknown>) => Promise<ProductRow[]>>()
+  readonly #listStatements = new Map<string, (params: Record<string, unknown>) => Promise<PgProductRow[]>>()
 
   constructor (context: PgContext) {
     this.#context = context
     const { db, pool } = context
-    this.#byId = namedStatement<ProductRow>(pool, 'products_by_id', db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))))
-    this.#exportBatch = namedStatement<ProductRow>(pool, 'products_export', db
+    this.#byId = namedStatement<PgProductRow>(pool, 'products_by_id', db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))))
+    this.#exportBatch = namedStatement<PgProductRow>(pool, 'products_export', db
       .select(columns)
       .from(products)
       .where(gt(products.id, sql.placeholder('afterId')))
@@ -96,7 +98,7 @@ export class PgProductRepository implements ProductRepository {
         )
       }
       const direction = query.sort.descending ? desc : asc
-      statement = namedStatement<ProductRow>(this.#context.pool, name, this.#context.db
+      statement = namedStatement<PgProductRow>(this.#context.pool, name, this.#context.db
         .select(columns)
         .from(products)
         .where(and(...conditions))
@@ -128,7 +130,7 @@ export class PgProductRepository implements ProductRepository {
       params.afterId = query.after.id
     }
     const rows = await guard(() => this.#listStatement(query)(params))
-    const items = rows.slice(0, query.limit).map(fromRow)
+    const items = rows.slice(0, query.limit).map(fromPgRow)
     const last = items[items.length - 1]
     return {
       items,
@@ -138,7 +140,7 @@ export class PgProductRepository implements ProductRepository {
 
   async get (id: number): Promise<Product | null> {
     const [row] = await guard(() => this.#byId({ id }))
-    return row ? fromRow(row) : null
+    return row ? fromPgRow(row) : null
   }
 
   /** Runs `write` in one transaction, with its idempotency record when `idempotent` is given. */
@@ -233,7 +235,7 @@ export class PgProductRepository implements ProductRepository {
   async * streamAll (): AsyncIterable<Product> {
     let afterId = 0
     for (;;) {
-      const batch = (await guard(() => this.#exportBatch({ afterId }))).map(fromRow)
+      const batch = (await guard(() => this.#exportBatch({ afterId }))).map(fromPgRow)
       yield * batch
       const last = batch[batch.length - 1]
       if (!last || batch.length < EXPORT_BATCH) return

@@ -56,7 +56,7 @@ SELECT id FROM written`
 }
 
 /** A products row as pg reads it: bigint columns come as strings. */
-export interface ProductRow {
+export interface PgProductRow {
   id: string
   title: string
   price_cents: number
@@ -66,7 +66,7 @@ export interface ProductRow {
   version: number
 }
 
-export function fromRow (row: ProductRow): Product {
+export function fromPgRow (row: PgProductRow): Product {
   return {
     id: Number(row.id),
     title: row.title,
@@ -78,8 +78,8 @@ export function fromRow (row: ProductRow): Product {
   }
 }
 
-async function run (db: PgDb, name: keyof typeof STATEMENTS, context: ChangeContext, now: Date, values: unknown[]): Promise<ProductRow[]> {
-  const { rows } = await db.$client.query<ProductRow>({
+async function run (db: PgDb, name: keyof typeof STATEMENTS, context: ChangeContext, now: Date, values: unknown[]): Promise<PgProductRow[]> {
+  const { rows } = await db.$client.query<PgProductRow>({
     name: `products_${name}`,
     text: STATEMENTS[name],
     values: [now.getTime(), context.actor, context.requestId, ...values]
@@ -111,7 +111,7 @@ export async function createProducts (
     inputs.map((input) => input.image),
     inputs.map((input) => titleKey(input.title))
   ])
-  return rows.map(fromRow)
+  return rows.map(fromPgRow)
 }
 
 /** Changes `before` to `next` if it is still at `before`'s version; null when it is not. */
@@ -119,7 +119,7 @@ export async function updateProduct (db: PgDb, before: Product, next: ProductInp
   const [row] = await run(db, 'update', context, now, [
     before.id, before.version, next.title, next.priceCents, next.image, titleKey(next.title), toSnapshot(before)
   ])
-  return row ? fromRow(row) : null
+  return row ? fromPgRow(row) : null
 }
 
 /** Deletes `before` if it is still at its version; false when it is not. */

@@ -36,8 +36,8 @@ const columns = {
 type ProductRow = [id: number, title: string, priceCents: number, image: string, createdAt: number, updatedAt: number, version: number]
 
 /**
- * A row of `columns`, read with `.values()`: Drizzle's generic row mapper costs the listing
- * more than the query itself, and these seven columns never change shape.
+ * A row of `columns` read as an array (`.values()`, or a raw-mode statement): Drizzle's generic
+ * row mapper costs the listing more than the query itself, and these seven columns never change shape.
  */
 function fromRow (row: unknown[]): Product {
   const [id, title, priceCents, image, createdAt, updatedAt, version] = row as ProductRow
@@ -89,8 +89,8 @@ export class SqliteProductRepository implements ProductRepository {
   constructor (db: SqliteDb) {
     this.#db = db
     this.#write = createGroupCommit((body) => db.transaction(body, { behavior: 'immediate' }))
-    // Drizzle writes the SQL; the driver runs it in raw mode, set once. Drizzle's prepared
-    // .values() switches raw mode on each call and collects an array, a tenth of a get-by-id.
+    // Drizzle writes the SQL; the driver runs it in raw mode, set once, on the hottest read.
+    // Drizzle's prepared .values() switches raw mode and collects an array on every call.
     this.#byId = db.$client.prepare<[number], ProductRow>(
       db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).toSQL().sql
     ).raw(true)
