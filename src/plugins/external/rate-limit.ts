@@ -27,9 +27,10 @@ export function clientKey (request: FastifyRequest): string {
  * The read budget, per client IP (IPv6 by /64, the plugin's own key), on every route without
  * a budget of its own; the probes opt out. It counts in the plugin's store, and answers with
  * the plugin's draft-spec headers and our 429, but as a callback hook of ours: the plugin's
- * hook costs every read three promises and a route-options object, which was a tenth of a
- * cached `/me` (bench/README.md). While budgets are counted in this process it never leaves
- * the current tick.
+ * hook costs every read three promises and a route-options object (measured in
+ * bench/README.md, round six). While budgets are counted in this process it never leaves
+ * the current tick. The store never calls back with an error: a failing Redis falls back to
+ * counting here.
  */
 export function readBudget (store: SharedCounterStore, max: number): preHandlerHookHandler {
   return function countRead (request, reply, done) {
