@@ -11,6 +11,7 @@ import { configureBodies } from './http/body-parsing.js'
 import { addRequestLog } from './http/request-log.js'
 import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
+import { createWarmUpPass } from './http/warm-up-pass.js'
 import { corsOptions } from './plugins/external/cors.js'
 import type { SharedBudgets } from './plugins/external/rate-limit-store.js'
 import { rateBudgets } from './plugins/external/rate-limit.js'
@@ -60,7 +61,9 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   // Ecosystem plugins with our options.
   const corsSettings = corsOptions(config)
   if (corsSettings !== false) await app.register(cors, corsSettings)
-  const budgets = rateBudgets(config, sharedBudgets(app))
+  // The warm-up's own requests (see warm-up.ts) spend no read budget.
+  const warmUpPass = createWarmUpPass()
+  const budgets = rateBudgets(config, sharedBudgets(app), warmUpPass.carries)
   app.addHook('onRoute', budgets.assign)
   await app.register(rateLimit, budgets.plugin)
   await app.register(swagger, swaggerOptions(version))
@@ -85,8 +88,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(meRoutes)
   await app.register(logoutRoutes)
   await app.register(adminUserRoutes, { prefix: '/admin/users' })
-  // After the routes: its requests go through them.
-  await app.register(warmUpPlugin)
+  await app.register(warmUpPlugin, { pass: warmUpPass })
 
   return app
 }

@@ -2,18 +2,10 @@ import t from 'tap'
 import { bearer, startApp, startIssuer } from './helpers/app.js'
 import { redisUrl } from './helpers/services.js'
 import { startTcpProxy } from './helpers/tcp-proxy.js'
+import { waitFor } from './helpers/wait-for.js'
 import { SharedCounterStore, type SharedWindow } from '../src/plugins/external/rate-limit-store.js'
 
 const PRODUCT = { title: 'Lamp', price: '12.00', image: 'https://example.com/lamp.jpg' }
-
-async function waitFor (check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (check()) return true
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return check()
-}
 
 t.test('two apps on one Redis share the three budgets; Redis down: served, counted per process', async (t) => {
   const redis = await redisUrl(t)
@@ -90,18 +82,6 @@ t.test('/ready waits until Redis has been reached once', async (t) => {
   await proxy.restore()
   t.ok(await waitFor(() => app.sharedBudgets() === 'ok'), 'reconnected on its own')
   t.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 200)
-})
-
-t.test('/ready waits for the warm-up', async (t) => {
-  const issuer = await startIssuer(t)
-  const app = await startApp(t, issuer, { WARM_UP_REQUESTS: '300' })
-  const early = await app.inject({ method: 'GET', url: '/ready' })
-  t.equal(early.statusCode, 503, 'not ready while warming up')
-  t.match(early.json().detail, /Warming up/)
-  t.ok(await waitFor(() => app.warmedUp(), 30_000), 'the warm-up ends')
-  const ready = await app.inject({ method: 'GET', url: '/ready' })
-  t.equal(ready.statusCode, 200)
-  t.same(ready.json(), { status: 'ready', database: 'ok', signingKeys: 'ok', sharedBudgets: 'off' })
 })
 
 t.test('a failing shared count falls back to the local count, warned once per outage, children included', async (t) => {

@@ -1,15 +1,9 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 // A CommonJS module: its plugin is the namespace's default.
 import metricsModule from 'fastify-metrics'
 import { Registry } from 'prom-client'
 import { HttpProblem } from '../../lib/problem.js'
-
-function sameSecret (given: string, expected: string): boolean {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
+import { sameSecret } from '../../lib/same-secret.js'
 
 /**
  * GET /metrics in Prometheus text format, through fastify-metrics: request counts and latency
