@@ -42,6 +42,8 @@ t.test('SIGKILL of a replica under load: only requests in flight fail, none more
   t.ok(after.length > 50, 'the load went on after the kill')
   t.same(failures.filter((o) => o.startedAt >= diedAt).map((o) => describe(o, killedAt)), [], 'no request sent after the kill failed')
   t.same(failures.filter((o) => o.startedAt < killedAt && o.endedAt <= killedAt).map((o) => describe(o, killedAt)), [], 'none failed before it')
+  const slowest = Math.max(0, ...after.map((o) => o.endedAt - o.startedAt))
+  t.comment(`the slowest request sent after the kill took ${Math.round(slowest)} ms`)
   t.same(failures.filter((o) => o.endedAt > killedAt + 2000).map((o) => describe(o, killedAt)), [], 'no failure came more than 2 s after the kill')
   // The balancer's account of each request it did not see through (its termination state is not ----).
   const cut = cluster.balancerLog().split('\n').filter((line) => / [A-Z-]{4} \d+\/\d+/.test(line) && !/ ---- /.test(line))

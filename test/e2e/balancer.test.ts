@@ -75,6 +75,8 @@ t.test('through HAProxy: request ids, client addresses, rolling restart, the bal
       old.child.kill('SIGTERM')
       const exit = await within(old.exited, 20_000, `${replica.name} did not exit after SIGTERM`)
       t.same(exit, { code: 0, signal: null }, `${replica.name}: SIGTERM, drained, exit 0`)
+      // Taken out by its own /ready 503 during the drain, before it stopped listening.
+      t.match(cluster.balancerLog(), new RegExp(`Server replicas/${replica.name} is DOWN, reason: Layer7 wrong status`), `${replica.name}: the balancer took it out on its /ready 503, not on a refused connection`)
       t.ok(clientRequests(old).some((r) => r.time > 0), `${replica.name} had served client requests before`)
       // Restarted with its Redis out of reach, it listens but /ready says 503 for a while.
       await replica.redis.cut()
