@@ -39,7 +39,7 @@ t.test('SIGKILL of a replica under load: only requests in flight fail, none more
     `${inFlight.length} in flight at the kill, ${after.length} sent after it; ` +
     `${failures.length} failed (${failures.map((o) => `${o.kind} ${o.status ?? o.error}`).join(', ') || 'none'})`)
   t.ok(servedBefore > 0, `the killed replica was serving clients (${servedBefore} requests)`)
-  t.ok(after.length > 50, 'the load went on after the kill')
+  t.ok(after.length > 20, `the load went on after the kill (${after.length} requests)`)
   t.same(failures.filter((o) => o.startedAt >= diedAt).map((o) => describe(o, killedAt)), [], 'no request sent after the kill failed')
   t.same(failures.filter((o) => o.startedAt < killedAt && o.endedAt <= killedAt).map((o) => describe(o, killedAt)), [], 'none failed before it')
   const slowest = Math.max(0, ...after.map((o) => o.endedAt - o.startedAt))
