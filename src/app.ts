@@ -19,11 +19,11 @@ import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
 import { createSeenRecorder } from './services/users.js'
 import { registerMetrics } from './plugins/external/metrics.js'
-import inFlightPlugin from './plugins/in-flight.js'
 import configPlugin from './plugins/config.js'
 import devIssuerPlugin from './plugins/dev-issuer.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import redisPlugin from './plugins/redis.js'
+import shutdownPlugin from './plugins/shutdown.js'
 import storePlugin from './plugins/store.js'
 import warmUpPlugin from './plugins/warm-up.js'
 import healthRoutes from './routes/health.js'
@@ -76,7 +76,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   const seen = createSeenRecorder(app.store.users)
   await app.register(authPlugin, { onAuthenticated: (principal, log) => seen.record(principal, log) })
   await app.register(idempotencyPlugin)
-  await app.register(inFlightPlugin)
+  await app.register(shutdownPlugin)
 
   // Routes.
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

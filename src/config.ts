@@ -49,6 +49,9 @@ export const EnvSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '' }),
   // Reads the server sends itself once listening, before /ready says ready (0: none), so a new replica starts at full speed.
   WARM_UP_REQUESTS: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
+  // After SIGTERM: how long /ready answers 503 while requests are still served, before closing.
+  // At least the balancer's check interval × fall (deploy/haproxy.cfg: 500 ms × 2), with room.
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 3000 }),
   DEV_ISSUER_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   DEV_ISSUER_STATE: Type.String({ minLength: 1, default: './data/dev-issuer.json' })
 })

@@ -31,8 +31,12 @@ export function serverOptions (config: Config): FastifyServerOptions {
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    // The in-flight plugin answers requests that arrive while closing, as problem+json.
+    // A request that still reaches the router once close() began (it was on the wire) is served,
+    // with Connection: close, not refused: the app stays whole until its requests are done.
     return503OnClosing: false,
+    // Fastify 5's default, said out loud: close() ends idle keep-alive connections at once and
+    // lets the ones carrying a request finish it (src/server.ts bounds how long).
+    forceCloseConnections: 'idle',
     // Behind a load balancer, the client's address (for the per-IP budgets) comes from X-Forwarded-For.
     trustProxy: trustProxy(config),
     // Fastify's two lines per request give way to the one onResponse line (request-log.ts).

@@ -31,6 +31,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: jsonResponse(Readiness, 'Ready'), ...probeProblemResponses() }
     }
   }, async () => {
+    // First: while draining, the balancer must stop sending here even if all else is well.
+    if (fastify.draining()) throw new HttpProblem(503, 'Shutting down: finishing the requests in flight.')
     if (!(await fastify.store.ping())) throw new HttpProblem(503, 'The database is not answering.')
     const signingKeys = await fastify.signingKeysStatus()
     if (signingKeys === 'unavailable') throw new HttpProblem(503, "The issuer's signing keys (JWKS) cannot be fetched.")

@@ -147,6 +147,8 @@ export async function startServerProcess (t: Teardown, issuer: { url: string, au
     AUTH0_ISSUER_BASE_URL: issuer.url,
     AUTH0_AUDIENCE: issuer.audience,
     WARM_UP_REQUESTS: '0',
+    // No wait for a balancer on SIGTERM unless a test asks for one.
+    SHUTDOWN_DRAIN_MS: '0',
     ...env
   })
   const base = `http://127.0.0.1:${port}`
