@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,11 +7,15 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { startApp, startIssuer } from '../helpers/app.js'
+import { childEnv } from '../helpers/process.js'
 
 // The client as a frontend gets it: `npm pack` in client/, a scratch project that installs only
 // that tarball, a story type-checked under --strict --module nodenext, then run by plain node
 // against the real API listening on 127.0.0.1.
-const run = promisify(execFile)
+const execFileAsync = promisify(execFile)
+// Children get a clean environment (no NODE_V8_COVERAGE: tsc and npm are not ours to measure).
+const run = (file: string, args: string[], options: { cwd: string, env?: Record<string, string> }) =>
+  execFileAsync(file, args, { cwd: options.cwd, env: childEnv(options.env ?? {}) })
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const clientDir = join(root, 'client')
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
@@ -80,7 +84,7 @@ t.test('the packed client installs alone, type-checks a story under strict noden
   t.same(Object.keys(manifest.dependencies), ['openapi-fetch'], 'openapi-fetch is its only dependency: no server packages')
 
   const project = join(scratch, 'app')
-  await run('mkdir', ['-p', project])
+  await mkdir(project)
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }))
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: project })
   await writeFile(join(project, 'globals.d.ts'), GLOBALS)
@@ -99,7 +103,7 @@ t.test('the packed client installs alone, type-checks a story under strict noden
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   const { stdout } = await run(process.execPath, [join(project, 'story.js')], {
     cwd: project,
-    env: { PATH: process.env.PATH ?? '', BASE_URL: baseUrl, ADMIN_TOKEN: issuer.adminToken() }
+    env: { BASE_URL: baseUrl, ADMIN_TOKEN: issuer.adminToken() }
   })
   const result = JSON.parse(stdout) as { lampId: number }
   t.same(result, { created: 201, title: 'Packed Lamp', found: [result.lampId], lampId: result.lampId, me: 200, logout: 200, after: 401 },
