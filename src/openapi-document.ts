@@ -1,6 +1,11 @@
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 
+/** JSON with every non-ASCII character escaped: the same document, but white space in patterns stays readable. */
+function asciiJson (value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[^ -~\n]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 /**
  * The OpenAPI document as the code defines it. Built with a fixed configuration so the
  * result depends only on the route schemas, never on the machine's environment.
@@ -17,7 +22,7 @@ export async function generateOpenApiDocument (): Promise<string> {
   )
   try {
     await app.ready()
-    return `${JSON.stringify(app.swagger(), null, 2)}\n`
+    return `${asciiJson(app.swagger())}\n`
   } finally {
     await app.close()
   }

@@ -3,7 +3,7 @@ import t from 'tap'
 import { createStoreClient } from '../client/index.js'
 import { startApp, startIssuer } from './helpers/app.js'
 
-// The typed client (client/index.ts on the generated client/schema.d.ts) walks the catalogue
+// The typed client (client/index.ts on the generated client/schema.ts) walks the catalogue
 // story against the real app listening on 127.0.0.1, as a frontend would. tsc checks this
 // file too, so a path, parameter or field the document does not have fails the build.
 

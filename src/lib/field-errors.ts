@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv'
 import type { FieldError } from './problem.js'
 
-// What PLAIN_TEXT_PATTERN (schemas/common.ts) and the patterns built like it refuse.
+// What PLAIN_TEXT (schemas/common.ts) and the patterns built like it refuse, with x-well-formed.
 const UNSAFE_TEXT = /[\p{Cc}\p{Cs}]/u
 
 // Ajv's own wording, less its type-level noise, with the field named by path.
@@ -24,6 +24,8 @@ export function fieldErrors (context: string, issues: ErrorObject[]): FieldError
     } else if (issue.keyword === 'additionalProperties') {
       field = [field, String(issue.params.additionalProperty)].filter(Boolean).join('.')
       message = 'is not an allowed field'
+    } else if (issue.keyword === 'x-well-formed') {
+      message = 'must not contain control characters or unpaired surrogates'
     } else if (issue.keyword === 'pattern') {
       message = typeof issue.data === 'string' && UNSAFE_TEXT.test(issue.data)
         ? 'must not contain control characters or unpaired surrogates'

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { NullableString, PLAIN_TEXT_PATTERN, ref } from './common.js'
+import { NullableString, PLAIN_TEXT, ref } from './common.js'
 import { Product } from './product.js'
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'bulk-create', 'bulk-delete'] as const
@@ -41,7 +41,7 @@ const Paging = {
 export const AuditQuery = Type.Object(
   {
     productId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
-    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: PLAIN_TEXT_PATTERN })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, ...PLAIN_TEXT })),
     action: Type.Optional(Type.Unsafe<(typeof AUDIT_ACTIONS)[number]>({ type: 'string', enum: [...AUDIT_ACTIONS] })),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this time' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or before this time' })),

@@ -2,12 +2,20 @@ import { type SchemaOptions, type Static, type StringOptions, type TSchema, type
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
+// Patterns are written so that ECMA-262 without the u flag, PCRE and Java read them alike
+// (generators and linters use all three): \xhh escapes only, never \p{...} classes.
+/** The control characters (C0, DEL, C1: Unicode's Cc), as a class body. */
+export const CONTROL = '\\x00-\\x1F\\x7F-\\x9F'
+
 /**
- * Free text a client sends: no control character (C0, DEL, C1: \p{Cc}) and no half of a
- * surrogate pair (\p{Cs}, ill-formed UTF-16 that would be stored as replacement characters).
- * Ajv compiles patterns with the u flag, where these classes mean exactly that.
+ * Free text a client sends: no control character. Halves of surrogate pairs (ill-formed UTF-16,
+ * stored as replacement characters) cannot be written portably in a pattern; the keyword
+ * `x-well-formed` (lib/ajv.ts) refuses them wherever a pattern like this one applies.
  */
-export const PLAIN_TEXT_PATTERN = '^[^\\p{Cc}\\p{Cs}]*$'
+export const PLAIN_TEXT_PATTERN = `^[^${CONTROL}]*$`
+
+/** A string schema's options for free text: the portable pattern plus the well-formedness check. */
+export const PLAIN_TEXT = { pattern: PLAIN_TEXT_PATTERN, 'x-well-formed': true } as const
 
 /**
  * A string or null, written as OpenAPI 3.0 writes it. fast-json-stringify serialises a

@@ -1,11 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { NullableString, PLAIN_TEXT_PATTERN, ref } from './common.js'
+import { CONTROL, NullableString, PLAIN_TEXT, ref } from './common.js'
 
-// 1 to 50 characters once surrounding white space is trimmed (JS \s is the set trim() removes),
-// none of them a control character or half a surrogate pair (see PLAIN_TEXT_PATTERN).
-const SPACE = '[^\\S\\p{Cc}]'
-const VISIBLE = '[^\\s\\p{Cc}\\p{Cs}]'
-const ANY = '[^\\p{Cc}\\p{Cs}]'
+// 1 to 50 characters once surrounding white space is trimmed, none of them a control character
+// (nor half a surrogate pair: x-well-formed). SPACE is the white space trim() removes that is not
+// a control character, written as the characters themselves (no escape for them is portable).
+const SPACE = '[ \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]'
+const VISIBLE = `[^${CONTROL} \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]`
+const ANY = `[^${CONTROL}]`
 const TITLE_PATTERN = `^${SPACE}*${VISIBLE}(?:${ANY}{0,48}${VISIBLE})?${SPACE}*$`
 
 export const ProductId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Product id' })
@@ -29,13 +30,15 @@ export const PriceIn = Type.Union(
 const Title = Type.String({
   maxLength: 200,
   pattern: TITLE_PATTERN,
+  'x-well-formed': true,
   description: '1 to 50 characters after trimming',
   examples: ['PlayStation']
 })
 
 const Image = Type.String({
   format: 'uri',
-  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\p{Cc}\\p{Cs}]*$',
+  pattern: `^[Hh][Tt][Tt][Pp][Ss]?://[^${CONTROL}]*$`,
+  'x-well-formed': true,
   maxLength: 255,
   description: 'An http or https URL',
   examples: ['https://example.com/playstation.jpg']
@@ -88,7 +91,7 @@ const PriceFilter = (description: string) =>
 
 export const ProductListQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200, pattern: PLAIN_TEXT_PATTERN, description: 'Case-insensitive search in the title; every word must match' })),
+    q: Type.Optional(Type.String({ maxLength: 200, ...PLAIN_TEXT, description: 'Case-insensitive search in the title; every word must match' })),
     minPrice: Type.Optional(PriceFilter('Lowest price, inclusive')),
     maxPrice: Type.Optional(PriceFilter('Highest price, inclusive')),
     sort: Type.Unsafe<SortParam>({

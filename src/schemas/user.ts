@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { NullableString, PLAIN_TEXT_PATTERN, ref } from './common.js'
+import { NullableString, PLAIN_TEXT, ref } from './common.js'
 
 export const Me = Type.Object({
   sub: Type.String(),
@@ -16,7 +16,7 @@ export const Me = Type.Object({
 })
 
 export const LogoutBody = Type.Object(
-  { everywhere: Type.Optional(Type.Boolean({ default: false, description: 'Also revoke every other token of this user issued until now' })) },
+  { everywhere: Type.Optional(Type.Boolean({ description: 'Also revoke every other token of this user issued until now (false when left out)' })) },
   { $id: 'LogoutRequest', additionalProperties: false, description: 'Optional: no body means the defaults', examples: [{ everywhere: true }] }
 )
 
@@ -47,7 +47,7 @@ export const UserRecord = Type.Object({
   lastSeenAt: Type.String({ format: 'date-time' })
 }, { $id: 'User', description: 'A user as last seen in a token', examples: [USER_EXAMPLE] })
 
-export const UserParams = Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, pattern: PLAIN_TEXT_PATTERN, description: 'The subject, URL-encoded (auth0%7C123)' }) })
+export const UserParams = Type.Object({ sub: Type.String({ minLength: 1, maxLength: 200, ...PLAIN_TEXT, description: 'The subject, URL-encoded (auth0%7C123)' }) })
 
 export const UserListQuery = Type.Object(
   {

@@ -57,6 +57,7 @@ export function swaggerOptions (version: string): FastifyDynamicSwaggerOptions {
       info: {
         title: 'store-api',
         version,
+        contact: { name: 'The store-api maintainers' },
         description:
           "A shop's product catalogue. Anyone can read products; admins (Auth0 role claim or the write:products permission) manage them. Errors are RFC 9457 application/problem+json."
       },

@@ -652,11 +652,8 @@ export interface components {
          *     }
          */
         LogoutRequest: {
-            /**
-             * @description Also revoke every other token of this user issued until now
-             * @default false
-             */
-            everywhere: boolean;
+            /** @description Also revoke every other token of this user issued until now (false when left out) */
+            everywhere?: boolean;
         };
         /**
          * @description The token is revoked
