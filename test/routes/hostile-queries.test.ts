@@ -101,6 +101,10 @@ const PRODUCT_CASES: Case[] = [
   { url: '/products?q=a%C2%85', status: 400, names: 'q' },
   { url: '/products?q=1%202%203%204%205%206%207%208%209', status: 400, names: 'q' },
   { url: `/products?q=${'a'.repeat(201)}`, status: 400, names: 'q' },
+  // Bytes that are not UTF-8 (a lone surrogate's, an overlong NUL) are not decoded: they match nothing.
+  { url: '/products?q=%ED%A0%80', status: 200, ids: [] },
+  { url: '/products?q=a%FF', status: 200, ids: [] },
+  { url: '/products?q=%E0%80%80', status: 200, ids: [] },
   { url: '/products?q=%25', status: 200, ids: [] },
   { url: '/products?q=_', status: 200, ids: [] },
   { url: '/products?q=%EF%BF%BD', status: 200, ids: [4] },
@@ -158,6 +162,7 @@ const ADMIN_CASES: Case[] = [
   { url: '/admin/audit?actor=a%00b', status: 400, names: 'actor' },
   { url: '/admin/audit?actor=%07', status: 400, names: 'actor' },
   { url: '/admin/audit?actor=', status: 400, names: 'actor' },
+  { url: '/admin/audit?actor=%ED%A0%80', status: 200, count: 0 },
   { url: '/admin/audit?actor=auth0%7Cadmin-1', status: 200, count: 5 },
   { url: '/admin/audit?action=%00', status: 400, names: 'action' },
   { url: '/admin/audit?limit=0', status: 400, names: 'limit' },
@@ -181,6 +186,8 @@ const ADMIN_CASES: Case[] = [
   { url: `/admin/users?cursor=${c({ lastSeenAt: 8.64e15, sub: 'zzz' })}`, status: 200, count: 1 },
   { url: '/admin/users/a%00b', status: 400, names: 'sub' },
   { url: '/admin/users/%07', status: 400, names: 'sub' },
+  { url: '/admin/users/%ED%A0%80', status: 400 },
+  { url: '/admin/users/a%FF', status: 400 },
   { url: `/admin/users/${'a'.repeat(201)}`, status: 414 },
   { url: '/admin/users?limit=0', status: 400, names: 'limit' }
 ]
