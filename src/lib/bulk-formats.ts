@@ -178,16 +178,34 @@ export function exportLine (product: ProductJson, format: 'csv' | 'ndjson'): str
   return `${[String(id), title, price, image, createdAt, updatedAt].map(csvField).join(',')}\n`
 }
 
-export async function * exportChunks (products: AsyncIterable<Product>, format: 'csv' | 'ndjson'): AsyncGenerator<string> {
-  if (format === 'csv') yield 'id,title,price,image,createdAt,updatedAt\n'
-  let chunk = ''
+const CSV_HEADER = 'id,title,price,image,createdAt,updatedAt\n'
+
+/**
+ * The export's text in chunks, returned only once the first read of `products` has succeeded:
+ * a failure before then (the database cannot serve) is thrown here, before a status or a byte
+ * is sent, so it can be a 503 rather than a 200 broken after its first line. Both formats take
+ * this path; CSV's header goes out with the first rows.
+ */
+export async function exportChunks (products: AsyncIterable<Product>, format: 'csv' | 'ndjson'): Promise<AsyncIterable<string>> {
+  const iterator = products[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  return chunks(first, iterator, format)
+}
+
+async function * chunks (first: IteratorResult<Product>, iterator: AsyncIterator<Product>, format: 'csv' | 'ndjson'): AsyncGenerator<string> {
+  let chunk = format === 'csv' ? CSV_HEADER : ''
   let rows = 0
-  for await (const product of products) {
-    chunk += exportLine(toProductJson(product), format)
-    if (++rows % EXPORT_CHUNK_ROWS === 0) {
-      yield chunk
-      chunk = ''
+  try {
+    for (let next = first; next.done !== true; next = await iterator.next()) {
+      chunk += exportLine(toProductJson(next.value), format)
+      if (++rows % EXPORT_CHUNK_ROWS === 0) {
+        yield chunk
+        chunk = ''
+      }
     }
+  } finally {
+    // A client that goes away stops the reads too.
+    await iterator.return?.()
   }
   if (chunk) yield chunk
 }

@@ -1,4 +1,6 @@
 import { validationProblem } from './problem.js'
+import type { ProductPosition, UserPosition } from '../store/types.js'
+import { isEpochMillis, isPlainText, isPriceCents, isRowId, isSubject } from './value-domains.js'
 
 /**
  * Opaque paging cursors: base64url JSON, so clients cannot depend on their shape.
@@ -18,18 +20,52 @@ export function decodeCursor (cursor: string): Record<string, unknown> | null {
   }
 }
 
+function notIssued (field: string) {
+  return validationProblem([{ in: 'querystring', field, message: 'is not a cursor this API issued' }])
+}
+
 /**
  * The position a `cursor` query parameter names, read by `read` (null when the shape is
  * wrong); absent is null, anything this API did not issue is a 400 naming `cursor`.
+ * A cursor is client input like any other: `read` checks each field against its column's
+ * domain (see value-domains.ts), never just its JSON type.
  */
 export function readCursor<T> (cursor: string | undefined, read: (position: Record<string, unknown>) => T | null): T | null {
   if (cursor === undefined) return null
   const position = decodeCursor(cursor)
   const value = position === null ? null : read(position)
-  if (value === null) throw validationProblem([{ in: 'querystring', field: 'cursor', message: 'is not a cursor this API issued' }])
+  if (value === null) throw notIssued('cursor')
   return value
 }
 
-export function isNonNegativeInteger (value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+// The domain of each product sort's value: what sortValue (store/keyset.ts) can give.
+const SORT_VALUE: Record<string, (value: unknown) => value is string | number> = {
+  id: isRowId,
+  title: isPlainText,
+  price: isPriceCents,
+  createdAt: isEpochMillis,
+  updatedAt: isEpochMillis
+}
+
+/**
+ * A products cursor for `sort` (id, -price, ...). One made for another sort would skip or
+ * repeat rows, so it is refused by name.
+ */
+export function readProductCursor (cursor: string | undefined, sort: string): ProductPosition | null {
+  return readCursor(cursor, ({ s, v, id }) => {
+    if (typeof s !== 'string' || !isRowId(id)) return null
+    if (s !== sort) throw validationProblem([{ in: 'querystring', field: 'cursor', message: `was issued for sort=${s}, not sort=${sort}` }])
+    const inDomain = SORT_VALUE[sort.replace(/^-/, '')]
+    return inDomain?.(v) === true ? { value: v as string | number, id } : null
+  })
+}
+
+/** A users cursor: the last user's lastSeenAt and sub. */
+export function readUserCursor (cursor: string | undefined): UserPosition | null {
+  return readCursor(cursor, ({ lastSeenAt, sub }) => (isEpochMillis(lastSeenAt) && isSubject(sub) ? { lastSeenAt, sub } : null))
+}
+
+/** An audit cursor: the id of the last entry seen. */
+export function readAuditCursor (cursor: string | undefined): number | null {
+  return readCursor(cursor, ({ before }) => (isRowId(before) ? before : null))
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { encodeCursor, isNonNegativeInteger, readCursor } from '../lib/cursor.js'
+import { encodeCursor, readUserCursor } from '../lib/cursor.js'
 import { notFound } from '../lib/problem.js'
 import { userService } from '../services/users.js'
-import type { User, UserPosition } from '../store/types.js'
+import type { User } from '../store/types.js'
 import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { UserList, UserListQuery, UserParams, UserRecord, type UserRecordJson } from '../schemas/user.js'
 
@@ -10,11 +10,6 @@ const ADMIN = { security: [{ bearerAuth: [] }] }
 
 function toUserJson (user: User): UserRecordJson {
   return { ...user, firstSeenAt: user.firstSeenAt.toISOString(), lastSeenAt: user.lastSeenAt.toISOString() }
-}
-
-function positionFromCursor (cursor: string | undefined): UserPosition | null {
-  return readCursor(cursor, ({ lastSeenAt, sub }) =>
-    isNonNegativeInteger(lastSeenAt) && typeof sub === 'string' ? { lastSeenAt, sub } : null)
 }
 
 /** The tutorial's admin view of user records, read-only. */
@@ -33,7 +28,7 @@ const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: jsonResponse(UserList, 'A page of users', HEADERS.rateLimit), ...problemResponses(400, 401, 403) }
     }
   }, async (request) => {
-    const page = await users.list(request.query.limit, positionFromCursor(request.query.cursor))
+    const page = await users.list(request.query.limit, readUserCursor(request.query.cursor))
     return { items: page.items.map(toUserJson), nextCursor: page.next ? encodeCursor({ ...page.next }) : null }
   })
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { encodeCursor, isNonNegativeInteger, readCursor } from '../lib/cursor.js'
+import { encodeCursor, readAuditCursor } from '../lib/cursor.js'
+import { readDateTime } from '../lib/date-time.js'
 import { validationProblem } from '../lib/problem.js'
 import { toProductJson } from '../lib/product-json.js'
 import { productService } from '../services/products.js'
@@ -9,10 +10,6 @@ import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { ProductParams } from '../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
-
-function beforeIdFromCursor (cursor: string | undefined): number | null {
-  return readCursor(cursor, ({ before }) => (isNonNegativeInteger(before) && before > 0 ? before : null))
-}
 
 function toJson (entry: AuditEntry) {
   return {
@@ -29,7 +26,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireAdmin)
 
   async function page (filter: Omit<AuditFilter, 'beforeId'>, cursor: string | undefined) {
-    const result = await products.changes({ ...filter, beforeId: beforeIdFromCursor(cursor) })
+    const result = await products.changes({ ...filter, beforeId: readAuditCursor(cursor) })
     return {
       items: result.items.map(toJson),
       nextCursor: result.nextBeforeId === null ? null : encodeCursor({ before: result.nextBeforeId })
@@ -48,8 +45,8 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const { productId, actor, action, from, to, limit, cursor } = request.query
-    const fromDate = from === undefined ? null : new Date(from)
-    const toDate = to === undefined ? null : new Date(to)
+    const fromDate = readDateTime('from', from)
+    const toDate = readDateTime('to', to)
     if (fromDate && toDate && fromDate > toDate) {
       throw validationProblem([{ in: 'querystring', field: 'from', message: 'must not be after to' }])
     }

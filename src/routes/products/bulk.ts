@@ -54,10 +54,12 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { format } = request.query
+    // Reads the first batch before sending anything: an outage then is a 503, not a broken 200.
+    const chunks = await exportChunks(products.all(), format)
     return reply
       .type(format === 'csv' ? `${CSV}; charset=utf-8` : NDJSON)
       .header('content-disposition', `attachment; filename="products.${format}"`)
-      .send(Readable.from(exportChunks(products.all(), format)))
+      .send(Readable.from(chunks))
   })
 
   fastify.post('/bulk-delete', {

@@ -2,14 +2,14 @@ import { type TSchema, Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { changeContext } from '../../lib/change-context.js'
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
+import { encodeCursor, readProductCursor } from '../../lib/cursor.js'
 import { noneMatch, productEtag, weakEtag } from '../../lib/etag.js'
 import { parsePrice } from '../../lib/price.js'
 import { HttpProblem, notFound, validationProblem } from '../../lib/problem.js'
 import { createProductJsonCache, toProductJson } from '../../lib/product-json.js'
 import { storedResponse } from '../../plugins/idempotency.js'
 import { type ChangeResult, productService } from '../../services/products.js'
-import type { Product as ProductRecord, ProductInput, ProductPosition, ProductSort } from '../../store/types.js'
+import type { Product as ProductRecord, ProductInput, ProductSort } from '../../store/types.js'
 import { emptyResponse, HEADERS, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
 import {
   Product,
@@ -94,19 +94,6 @@ function badQuery (field: string, message: string): HttpProblem {
   return validationProblem([{ in: 'querystring', field, message }])
 }
 
-// A cursor carries the sort it was made for: used with another sort it would skip or repeat.
-function positionFromCursor (cursor: string | undefined, sort: SortParam): ProductPosition | null {
-  if (cursor === undefined) return null
-  const position = decodeCursor(cursor)
-  const { s, v, id } = position ?? {}
-  const validValue = typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v))
-  if (!validValue || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-    throw badQuery('cursor', 'is not a cursor this API issued')
-  }
-  if (s !== sort) throw badQuery('cursor', `was issued for sort=${String(s)}, not sort=${sort}`)
-  return { value: v as string | number, id }
-}
-
 function searchWords (q: string | undefined): string[] {
   if (q === undefined) return []
   const words = [...new Set(q.toLowerCase().split(/\s+/).filter(Boolean))]
@@ -179,7 +166,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       words: searchWords(query.q),
       minPriceCents,
       maxPriceCents,
-      after: positionFromCursor(query.cursor, query.sort)
+      after: readProductCursor(query.cursor, query.sort)
     })
     const nextCursor = page.next ? encodeCursor({ s: query.sort, v: page.next.value, id: page.next.id }) : null
     const etag = weakEtag(`${page.items.map((p) => `${p.id}.${p.version}`).join(',')}|${nextCursor}`)

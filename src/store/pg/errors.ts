@@ -1,17 +1,21 @@
 import { StoreUnavailable } from '../types.js'
 
 // Node socket errors: the server is down, restarting, or unreachable.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED'])
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'ECONNABORTED', 'EHOSTDOWN', 'ENETDOWN', 'ENETRESET', 'EADDRNOTAVAIL', 'ENOTCONN', 'ESHUTDOWN', 'ERR_SOCKET_CLOSED',
+  'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END'
+])
 
-// SQLSTATEs meaning "not now" rather than "wrong request". Class 08 (connection exception)
-// and 53 (insufficient resources) are matched by class below.
+// SQLSTATE classes meaning "the database cannot serve now", whatever the request: 08 connection
+// exception, 53 insufficient resources (too many connections, disk full, out of memory), 55 object
+// not in prerequisite state (55000 "database is not currently accepting connections", 55P03 our
+// lock_timeout), 57 operator intervention (shutdown, recovery, our statement_timeout), 58 system
+// error (I/O). A class, not a list of codes: a new code in one of them is an outage too.
+const UNAVAILABLE_CLASSES = new Set(['08', '53', '55', '57', '58'])
+
+// Single states outside those classes that mean "not now" rather than "wrong request".
 const UNAVAILABLE_STATES = new Set([
-  '57P01', // admin_shutdown: the server is stopping
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now: starting up or in recovery
-  '57P05', // idle_session_timeout
-  '57014', // query_canceled: our statement_timeout
-  '55P03', // lock_not_available: our lock_timeout
   '25P03', // idle_in_transaction_session_timeout
   '25006', // read_only_sql_transaction: a standby answered after a failover
   '40001', // serialization_failure (after our one retry)
@@ -28,6 +32,12 @@ const UNAVAILABLE_MESSAGES = [
   'Cannot use a pool after calling end on the pool'
 ]
 
+/** True when `code` is a SQLSTATE or socket error that means the database cannot serve now. */
+export function isUnavailableCode (code: string): boolean {
+  if (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code)) return true
+  return /^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.has(code.slice(0, 2))
+}
+
 /** Transient conflicts a transaction is worth retrying once for. */
 export function isRetryable (error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
@@ -39,10 +49,7 @@ export function isUnavailable (error: unknown, depth = 0): boolean {
   if (error === null || typeof error !== 'object' || depth > 3) return false
   if (error instanceof StoreUnavailable) return true
   const { code, message, errors, cause } = error as { code?: unknown, message?: unknown, errors?: unknown, cause?: unknown }
-  if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code)) return true
-    if (code.startsWith('08') || code.startsWith('53')) return true
-  }
+  if (typeof code === 'string' && isUnavailableCode(code)) return true
   if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true
   // Node reports a refused dual-stack connect as an AggregateError of both attempts.
   if (Array.isArray(errors) && errors.some((e) => isUnavailable(e, depth + 1))) return true
