@@ -11,7 +11,6 @@ import { configureBodies } from './http/body-parsing.js'
 import { addRequestLog } from './http/request-log.js'
 import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
-import { createWarmUpPass } from './http/warm-up-pass.js'
 import { corsOptions } from './plugins/external/cors.js'
 import type { SharedBudgets } from './plugins/external/rate-limit-store.js'
 import { rateBudgets } from './plugins/external/rate-limit.js'
@@ -25,7 +24,6 @@ import devIssuerPlugin from './plugins/dev-issuer.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import redisPlugin from './plugins/redis.js'
 import storePlugin from './plugins/store.js'
-import warmUpPlugin from './plugins/warm-up.js'
 import healthRoutes from './routes/health.js'
 import adminUserRoutes from './routes/admin-users.js'
 import meRoutes from './routes/me.js'
@@ -61,9 +59,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   // Ecosystem plugins with our options.
   const corsSettings = corsOptions(config)
   if (corsSettings !== false) await app.register(cors, corsSettings)
-  // The warm-up's own requests (see warm-up.ts) spend no read budget.
-  const warmUpPass = createWarmUpPass()
-  const budgets = rateBudgets(config, sharedBudgets(app), warmUpPass.carries)
+  const budgets = rateBudgets(config, sharedBudgets(app))
   app.addHook('onRoute', budgets.assign)
   await app.register(rateLimit, budgets.plugin)
   await app.register(swagger, swaggerOptions(version))
@@ -88,7 +84,6 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(meRoutes)
   await app.register(logoutRoutes)
   await app.register(adminUserRoutes, { prefix: '/admin/users' })
-  await app.register(warmUpPlugin, { pass: warmUpPass })
 
   return app
 }

@@ -47,8 +47,6 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_AUTH_FAILURES: Type.Integer({ minimum: 1, default: 30 }),
   // Comma-separated origins allowed to call the API from a browser; * for any; empty for none.
   CORS_ORIGINS: Type.String({ default: '' }),
-  // Reads the server sends itself once listening, before /ready says ready (0: none), so a new replica starts at full speed.
-  WARM_UP_REQUESTS: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
   DEV_ISSUER_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   DEV_ISSUER_STATE: Type.String({ minLength: 1, default: './data/dev-issuer.json' })
 })

@@ -66,8 +66,7 @@ t.test('server: production boot, real HTTP, graceful SIGTERM, restart keeps data
     LOG_LEVEL: 'info',
     DATABASE_URL: `file:${join(dir, 'data', 'store.db')}`,
     AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience,
-    WARM_UP_REQUESTS: '0'
+    AUTH0_AUDIENCE: issuer.audience
   })
 
   // First boot: create a product over real HTTP.

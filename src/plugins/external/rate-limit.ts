@@ -30,18 +30,15 @@ export function clientKey (request: FastifyRequest): string {
  * hook costs every read three promises and a route-options object (measured in
  * bench/README.md, round six). While budgets are counted in this process it never leaves
  * the current tick. The store never calls back with an error: a failing Redis falls back to
- * counting here. The server's own requests (`own`: its warm-up) run the same path, counted
- * under a key of their own and never refused, so they spend no client's budget.
+ * counting here.
  */
-export function readBudget (store: SharedCounterStore, max: number, own: (request: FastifyRequest) => boolean): preHandlerHookHandler {
+export function readBudget (store: SharedCounterStore, max: number): preHandlerHookHandler {
   return function countRead (request, reply, done) {
-    const ours = own(request)
-    const key = clientKey(request)
-    store.incr(ours ? `own:${key}` : key, (_error, count) => {
+    store.incr(clientKey(request), (_error, count) => {
       const { current, ttl } = count!
       const resetSeconds = Math.ceil(ttl / 1000)
       reply.header('ratelimit-limit', max).header('ratelimit-remaining', Math.max(0, max - current)).header('ratelimit-reset', resetSeconds)
-      if (current <= max || ours) done()
+      if (current <= max) done()
       else done(rateLimitExceeded(resetSeconds))
     }, WINDOW_MS)
   }
@@ -84,10 +81,10 @@ export interface RateBudgets {
  * `shared` (REDIS_URL) every budget is one for all replicas while Redis answers. The plugin's
  * max and window are plain numbers: a function there would cost every request an await.
  */
-export function rateBudgets (config: Config, shared: SharedBudgets | undefined, own: (request: FastifyRequest) => boolean): RateBudgets {
+export function rateBudgets (config: Config, shared: SharedBudgets | undefined): RateBudgets {
   const Store = SharedCounterStore.sharing(shared)
   return {
-    assign: assignBudgets(writeRateLimit(config), readBudget(new Store(), config.RATE_LIMIT_READS, own)),
+    assign: assignBudgets(writeRateLimit(config), readBudget(new Store(), config.RATE_LIMIT_READS)),
     plugin: {
       global: false,
       hook: 'preHandler',
