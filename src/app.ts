@@ -12,8 +12,7 @@ import { addRequestLog } from './http/request-log.js'
 import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
 import { corsOptions } from './plugins/external/cors.js'
-import type { SharedBudgets } from './plugins/external/rate-limit-store.js'
-import { rateBudgets } from './plugins/external/rate-limit.js'
+import { rateLimitOptions } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
 import { createSeenRecorder } from './services/users.js'
@@ -35,16 +34,6 @@ import productRoutes from './routes/products/index.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
-/** The rate budgets counted in Redis when REDIS_URL is set; a failing Redis is logged once per outage. */
-function sharedBudgets (app: FastifyInstance): SharedBudgets | undefined {
-  const window = app.redisWindow
-  if (window === null) return undefined
-  return {
-    window,
-    onFallback: (error) => app.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'a Redis rate-limit count failed: budgets are counted per process until it answers')
-  }
-}
-
 /** Builds the whole application: plugins, then routes. `src/server.ts` only adds listening and shutdown. */
 export async function buildApp (config: Config): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
@@ -59,9 +48,7 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   // Ecosystem plugins with our options.
   const corsSettings = corsOptions(config)
   if (corsSettings !== false) await app.register(cors, corsSettings)
-  const budgets = rateBudgets(config, sharedBudgets(app))
-  app.addHook('onRoute', budgets.assign)
-  await app.register(rateLimit, budgets.plugin)
+  await app.register(rateLimit, rateLimitOptions(app))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
   if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
