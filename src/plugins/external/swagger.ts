@@ -1,4 +1,3 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet'
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
 import { type Config, issuerSettings } from '../../config.js'
@@ -91,11 +90,11 @@ export function swaggerUiOptions (config: Config): FastifySwaggerUiOptions {
   const issuer = issuerSettings(config)
   const clientId = config.AUTH0_CLIENT_ID
   if (!issuer || !clientId) {
-    return { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, uiHooks: docsHooks(config) }
+    return { routePrefix: '/docs', uiConfig: { persistAuthorization: true }, staticCSP: docsContentSecurityPolicy(config) }
   }
   return {
     routePrefix: '/docs',
-    uiHooks: docsHooks(config),
+    staticCSP: docsContentSecurityPolicy(config),
     uiConfig: { persistAuthorization: true },
     initOAuth: {
       clientId,
@@ -133,42 +132,27 @@ export function swaggerUiOptions (config: Config): FastifySwaggerUiOptions {
 }
 
 /**
- * The policy Swagger UI runs under at /docs, through helmet's per-reply options on top of
- * the API's: its own scripts and styles (React sets inline styles; no nonces, since a nonce
- * makes browsers ignore 'unsafe-inline' and the page has no inline script to sign), and, when
- * Auth0 sign-in is on, the issuer for the token exchange. No upgrade-insecure-requests, so
- * /docs works over plain http on localhost.
+ * The policy Swagger UI runs under at /docs: its own scripts and styles (React sets inline
+ * styles), and, when Auth0 sign-in is on, the issuer for the token exchange. Set by
+ * swagger-ui's staticCSP in place of helmet's on every /docs answer, the static files too
+ * (helmet's route options and uiHooks miss those, and PKCE sign-in loads oauth2-redirect.html
+ * from there). No nonces: the pages have no inline script, and a nonce would make browsers
+ * ignore 'unsafe-inline' for the styles.
  */
-function docsHelmetOptions (config: Config): FastifyHelmetOptions {
+function docsContentSecurityPolicy (config: Config): string {
   const issuer = issuerSettings(config)
-  const auth0 = issuer && config.AUTH0_CLIENT_ID ? [new URL(issuer.issuer).origin] : []
-  return {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        baseUri: ["'self'"],
-        fontSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        connectSrc: ["'self'", ...auth0],
-        formAction: ["'self'", ...auth0]
-      }
-    }
-  }
-}
-
-/** Every /docs answer: helmet again, with the docs policy in place of the API's. */
-function docsHooks (config: Config): FastifySwaggerUiOptions['uiHooks'] {
-  const options = docsHelmetOptions(config)
-  return {
-    onRequest: (_request, reply, done) => {
-      reply.helmet(options)
-      done()
-    }
-  }
+  const auth0 = issuer && config.AUTH0_CLIENT_ID ? ` ${new URL(issuer.issuer).origin}` : ''
+  return [
+    "default-src 'self'",
+    "base-uri 'self'",
+    "font-src 'self' data:",
+    "frame-ancestors 'none'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "script-src 'self'",
+    "script-src-attr 'none'",
+    "style-src 'self' 'unsafe-inline'",
+    `connect-src 'self'${auth0}`,
+    `form-action 'self'${auth0}`
+  ].join('; ')
 }

@@ -24,7 +24,7 @@ t.test('every answer carries the four security headers from @fastify/helmet, as 
   t.equal(SECURITY_HEADERS['x-content-type-options'], 'nosniff')
 })
 
-t.test('/docs: the Swagger UI policy in place of the API\'s, for its answers only', async (t) => {
+t.test('/docs: the Swagger UI policy in place of the API\'s, on its pages and static files only', async (t) => {
   const issuer = await startIssuer(t)
   const app = await startApp(t, issuer, { AUTH0_CLIENT_ID: 'spaClient123' })
   const docs = await app.inject({ method: 'GET', url: '/docs/' })
@@ -39,6 +39,10 @@ t.test('/docs: the Swagger UI policy in place of the API\'s, for its answers onl
   const { 'content-security-policy': _docs, ...others } = securityHeaders(docs.headers)
   const { 'content-security-policy': _api, ...expected } = SECURITY_HEADERS
   t.same(others, expected, 'the other security headers as on every answer')
+
+  const redirect = await app.inject({ method: 'GET', url: '/docs/static/oauth2-redirect.html' })
+  t.equal(redirect.statusCode, 200)
+  t.equal(redirect.headers['content-security-policy'], policy, 'the page Auth0 sends the sign-in back to (a static file) may run its script too')
 
   const after = await app.inject({ method: 'GET', url: '/products' })
   t.equal(after.headers['content-security-policy'], SECURITY_HEADERS['content-security-policy'], 'the next JSON answer has the API policy again')
