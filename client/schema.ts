@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: 200 when the database answers, the issuer's signing keys can be had and the warm-up is done; 503 otherwise
+         * Readiness: 200 when the database answers and the issuer's signing keys can be had; 503 otherwise
          * @description Public and never rate limited. For an orchestrator: route traffic here only while it answers 200. With REDIS_URL, also 503 until Redis has been reached once; a later Redis outage keeps 200 with sharedBudgets "degraded" (requests are still served, budgets counted per process).
          */
         get: operations["ready"];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -11,10 +12,9 @@ import { configureBodies } from './http/body-parsing.js'
 import { addRequestLog } from './http/request-log.js'
 import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
-import { createWarmUpPass } from './http/warm-up-pass.js'
 import { corsOptions } from './plugins/external/cors.js'
-import type { SharedBudgets } from './plugins/external/rate-limit-store.js'
-import { rateBudgets } from './plugins/external/rate-limit.js'
+import { helmetOptions } from './plugins/external/helmet.js'
+import { rateLimitOptions } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
 import { createSeenRecorder } from './services/users.js'
@@ -25,7 +25,6 @@ import idempotencyPlugin from './plugins/idempotency.js'
 import redisPlugin from './plugins/redis.js'
 import shutdownPlugin from './plugins/shutdown.js'
 import storePlugin from './plugins/store.js'
-import warmUpPlugin from './plugins/warm-up.js'
 import healthRoutes from './routes/health.js'
 import adminUserRoutes from './routes/admin-users.js'
 import meRoutes from './routes/me.js'
@@ -36,16 +35,6 @@ import productChangeRoutes from './routes/products/changes.js'
 import productRoutes from './routes/products/index.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-
-/** The rate budgets counted in Redis when REDIS_URL is set; a failing Redis is logged once per outage. */
-function sharedBudgets (app: FastifyInstance): SharedBudgets | undefined {
-  const window = app.redisWindow
-  if (window === null) return undefined
-  return {
-    window,
-    onFallback: (error) => app.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'a Redis rate-limit count failed: budgets are counted per process until it answers')
-  }
-}
 
 /** Builds the whole application: plugins, then routes. `src/server.ts` only adds listening and shutdown. */
 export async function buildApp (config: Config): Promise<FastifyInstance> {
@@ -59,13 +48,10 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(redisPlugin)
 
   // Ecosystem plugins with our options.
+  await app.register(helmet, helmetOptions)
   const corsSettings = corsOptions(config)
   if (corsSettings !== false) await app.register(cors, corsSettings)
-  // The warm-up's own requests (see warm-up.ts) spend no read budget.
-  const warmUpPass = createWarmUpPass()
-  const budgets = rateBudgets(config, sharedBudgets(app), warmUpPass.carries)
-  app.addHook('onRoute', budgets.assign)
-  await app.register(rateLimit, budgets.plugin)
+  await app.register(rateLimit, rateLimitOptions(app))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
   if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
@@ -88,7 +74,6 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(meRoutes)
   await app.register(logoutRoutes)
   await app.register(adminUserRoutes, { prefix: '/admin/users' })
-  await app.register(warmUpPlugin, { pass: warmUpPass })
 
   return app
 }

@@ -47,8 +47,6 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_AUTH_FAILURES: Type.Integer({ minimum: 1, default: 30 }),
   // Comma-separated origins allowed to call the API from a browser; * for any; empty for none.
   CORS_ORIGINS: Type.String({ default: '' }),
-  // Reads the server sends itself once listening, before /ready says ready (0: none), so a new replica starts at full speed.
-  WARM_UP_REQUESTS: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
   // After SIGTERM: how long /ready answers 503 while requests are still served, before closing.
   // At least the balancer's check interval × fall (deploy/haproxy.cfg: 500 ms × 2), with room.
   SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 3000 }),

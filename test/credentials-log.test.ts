@@ -19,8 +19,7 @@ t.test('passwords in DATABASE_URL and REDIS_URL never reach the output', async (
     NODE_ENV: 'production',
     LOG_LEVEL: 'debug',
     AUTH0_ISSUER_BASE_URL: issuer.url,
-    AUTH0_AUDIENCE: issuer.audience,
-    WARM_UP_REQUESTS: '0'
+    AUTH0_AUDIENCE: issuer.audience
   }
 
   await t.test('neither PostgreSQL nor Redis can be reached: the start fails, masked', async (t) => {

@@ -101,8 +101,7 @@ t.test('two replicas on one PostgreSQL and one Redis', async (t) => {
     TRUST_PROXY: 'true',
     RATE_LIMIT_READS: '1000000',
     RATE_LIMIT_WRITES: String(WRITES_PER_MINUTE),
-    RATE_LIMIT_AUTH_FAILURES: String(AUTH_FAILURES_PER_MINUTE),
-    WARM_UP_REQUESTS: '20'
+    RATE_LIMIT_AUTH_FAILURES: String(AUTH_FAILURES_PER_MINUTE)
   }
   // A first, alone: it applies the migrations; B then finds them applied.
   const a = await startReplica(t, 'A', pgTarget, env)

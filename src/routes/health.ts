@@ -24,7 +24,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags: ['health'],
       operationId: 'ready',
-      summary: "Readiness: 200 when the database answers, the issuer's signing keys can be had and the warm-up is done; 503 otherwise",
+      summary: "Readiness: 200 when the database answers and the issuer's signing keys can be had; 503 otherwise",
       description: 'Public and never rate limited. For an orchestrator: route traffic here only while it answers 200. ' +
         'With REDIS_URL, also 503 until Redis has been reached once; a later Redis outage keeps 200 with sharedBudgets "degraded" (requests are still served, budgets counted per process).',
       security: [],
@@ -38,7 +38,6 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (signingKeys === 'unavailable') throw new HttpProblem(503, "The issuer's signing keys (JWKS) cannot be fetched.")
     const sharedBudgets = fastify.sharedBudgets()
     if (sharedBudgets === 'unreached') throw new HttpProblem(503, 'Redis (shared rate budgets) has not been reached yet.')
-    if (!fastify.warmedUp()) throw new HttpProblem(503, 'Warming up.')
     return { status: 'ready' as const, database: 'ok' as const, signingKeys, sharedBudgets }
   })
 }

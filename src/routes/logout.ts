@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { writeBudget } from '../plugins/external/rate-limit.js'
 import { logoutService } from '../services/logout.js'
 import { HEADERS, jsonResponse, problemResponses, ref } from '../schemas/common.js'
 import { LogoutBody, LogoutResult } from '../schemas/user.js'
@@ -10,6 +11,7 @@ const logoutRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/logout', {
     onRequest: fastify.authenticate,
+    config: { rateLimit: writeBudget },
     // `curl -X POST /logout` sends no body at all; that means the defaults.
     preValidation: async (request) => {
       request.body ??= {}

@@ -113,7 +113,6 @@ export async function startCluster (t: Teardown, extraEnv: Record<string, string
     RATE_LIMIT_READS: '1000000',
     RATE_LIMIT_WRITES: '1000000',
     RATE_LIMIT_AUTH_FAILURES: '1000000',
-    WARM_UP_REQUESTS: '0',
     // The balancer takes a replica out within about 1.5 s (deploy/haproxy.cfg); room for a busy machine.
     SHUTDOWN_DRAIN_MS: '2500',
     ...extraEnv

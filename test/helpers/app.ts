@@ -81,8 +81,6 @@ export function issuerEnv (issuer: TestIssuer, env: Record<string, string> = {})
     RATE_LIMIT_READS: '1000000',
     RATE_LIMIT_WRITES: '1000000',
     RATE_LIMIT_AUTH_FAILURES: '1000000',
-    // The readiness tests warm up on purpose; the others want /ready at once.
-    WARM_UP_REQUESTS: '0',
     ...env
   }
 }

@@ -146,7 +146,6 @@ export async function startServerProcess (t: Teardown, issuer: { url: string, au
     LOG_LEVEL: 'warn',
     AUTH0_ISSUER_BASE_URL: issuer.url,
     AUTH0_AUDIENCE: issuer.audience,
-    WARM_UP_REQUESTS: '0',
     // No wait for a balancer on SIGTERM unless a test asks for one.
     SHUTDOWN_DRAIN_MS: '0',
     ...env

@@ -62,9 +62,8 @@ export class SharedCounterStore {
   }
 
   /**
-   * The store class to give the plugin; with `shared`, budgets are counted there while it
-   * answers. Every instance of the class shares one set of counters: the plugin's and the
-   * read budget's own (`readBudget` in rate-limit.ts).
+   * The store class to give the plugin (its `store` option); with `shared`, budgets are
+   * counted there while it answers. Every instance of the class shares one set of counters.
    */
   static sharing (shared: SharedBudgets | undefined): typeof SharedCounterStore {
     const state: State = { counters: new Map(), shared, failing: false }

@@ -1,10 +1,8 @@
 import { normalizeIP, type RateLimitOptions, type RateLimitPluginOptions } from '@fastify/rate-limit'
-import type { FastifyRequest, preHandlerHookHandler, RouteOptions } from 'fastify'
-import type { Config } from '../../config.js'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HttpProblem } from '../../lib/problem.js'
 import { type SharedBudgets, SharedCounterStore } from './rate-limit-store.js'
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const WINDOW_MS = 60_000
 
 /** A 429 saying when to retry, in its detail and in Retry-After, the same for every budget. */
@@ -24,77 +22,42 @@ export function clientKey (request: FastifyRequest): string {
 }
 
 /**
- * The read budget, per client IP (IPv6 by /64, the plugin's own key), on every route without
- * a budget of its own; the probes opt out. It counts in the plugin's store, and answers with
- * the plugin's draft-spec headers and our 429, but as a callback hook of ours: the plugin's
- * hook costs every read three promises and a route-options object (measured in
- * bench/README.md, round six). While budgets are counted in this process it never leaves
- * the current tick. The store never calls back with an error: a failing Redis falls back to
- * counting here. The server's own requests (`own`: its warm-up) run the same path, counted
- * under a key of their own and never refused, so they spend no client's budget.
+ * The write budget, per token subject: `config: { rateLimit: writeBudget }` on every route
+ * that changes something, so it is one budget across them all. Counted in preHandler, after
+ * authentication, so a write is charged to who made it (to the IP for a request that has no
+ * subject, which the write routes refuse anyway).
  */
-export function readBudget (store: SharedCounterStore, max: number, own: (request: FastifyRequest) => boolean): preHandlerHookHandler {
-  return function countRead (request, reply, done) {
-    const ours = own(request)
-    const key = clientKey(request)
-    store.incr(ours ? `own:${key}` : key, (_error, count) => {
-      const { current, ttl } = count!
-      const resetSeconds = Math.ceil(ttl / 1000)
-      reply.header('ratelimit-limit', max).header('ratelimit-remaining', Math.max(0, max - current)).header('ratelimit-reset', resetSeconds)
-      if (current <= max || ours) done()
-      else done(rateLimitExceeded(resetSeconds))
-    }, WINDOW_MS)
-  }
+export const writeBudget: RateLimitOptions = {
+  max: (request) => request.server.config.RATE_LIMIT_WRITES,
+  keyGenerator: (request) => `write:${request.principal?.sub ?? clientKey(request)}`
 }
 
-/** The write budget, per token subject (per IP for a request that has none). */
-export function writeRateLimit (config: Config): RateLimitOptions {
+/** The budgets counted in Redis when REDIS_URL is set; a failing Redis is logged once per outage. */
+function sharedBudgets (app: FastifyInstance): SharedBudgets | undefined {
+  const window = app.redisWindow
+  if (window === null) return undefined
   return {
-    max: config.RATE_LIMIT_WRITES,
-    keyGenerator: (request: FastifyRequest) => `write:${request.principal?.sub ?? request.ip}`
+    window,
+    onFallback: (error) => app.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'a Redis rate-limit count failed: budgets are counted per process until it answers')
   }
 }
 
 /**
- * Gives every write route the write budget (kept by the plugin) and every other route the
- * read budget, unless the route sets its own (`rateLimit: false` for the probes). Checked in
- * preHandler, after authentication, so a write is counted against who made it.
+ * @fastify/rate-limit's options. The global budget is the read budget: RATE_LIMIT_READS a
+ * minute per client IP (IPv6 by /64), on every route that sets no budget of its own (the
+ * write routes set `writeBudget`, the probes `rateLimit: false`). The third budget, failed
+ * authentications per IP, is kept by the auth plugin. All three count in one store: with
+ * REDIS_URL they are one for all replicas while Redis answers, and per process while not.
+ * Answers carry the draft-spec RateLimit headers; a 429 is our problem+json with Retry-After.
  */
-function assignBudgets (write: RateLimitOptions, read: preHandlerHookHandler): (route: RouteOptions) => void {
-  return (route) => {
-    // As the plugin reads it: null is no setting, false opts out.
-    if (route.config?.rateLimit != null) return
-    if ([route.method].flat().some((method) => WRITE_METHODS.has(method))) {
-      route.config = { ...route.config, rateLimit: write }
-    } else {
-      route.preHandler = [...[route.preHandler ?? []].flat(), read]
-    }
-  }
-}
-
-export interface RateBudgets {
-  /** An onRoute hook; added before the plugin, whose own onRoute hook reads the write budgets it sets. */
-  assign: (route: RouteOptions) => void
-  plugin: RateLimitPluginOptions
-}
-
-/**
- * The three budgets. Reads and writes are set here (`readBudget`, `writeRateLimit`); the
- * third, failed authentications per IP, is kept by the auth plugin. They share one store: with
- * `shared` (REDIS_URL) every budget is one for all replicas while Redis answers. The plugin's
- * max and window are plain numbers: a function there would cost every request an await.
- */
-export function rateBudgets (config: Config, shared: SharedBudgets | undefined, own: (request: FastifyRequest) => boolean): RateBudgets {
-  const Store = SharedCounterStore.sharing(shared)
+export function rateLimitOptions (app: FastifyInstance): RateLimitPluginOptions {
   return {
-    assign: assignBudgets(writeRateLimit(config), readBudget(new Store(), config.RATE_LIMIT_READS, own)),
-    plugin: {
-      global: false,
-      hook: 'preHandler',
-      timeWindow: WINDOW_MS,
-      enableDraftSpec: true,
-      store: Store,
-      errorResponseBuilder: (_request, context) => rateLimitExceeded(Math.ceil(context.ttl / 1000))
-    }
+    max: app.config.RATE_LIMIT_READS,
+    timeWindow: WINDOW_MS,
+    hook: 'preHandler',
+    keyGenerator: clientKey,
+    enableDraftSpec: true,
+    store: SharedCounterStore.sharing(sharedBudgets(app)),
+    errorResponseBuilder: (_request, context) => rateLimitExceeded(Math.ceil(context.ttl / 1000))
   }
 }

@@ -134,7 +134,11 @@ export function swaggerUiOptions (config: Config): FastifySwaggerUiOptions {
 
 /**
  * The policy Swagger UI runs under at /docs: its own scripts and styles (React sets inline
- * styles), and, when Auth0 sign-in is on, the issuer for the token exchange.
+ * styles), and, when Auth0 sign-in is on, the issuer for the token exchange. Set by
+ * swagger-ui's staticCSP in place of helmet's on every /docs answer, the static files too
+ * (helmet's route options and uiHooks miss those, and PKCE sign-in loads oauth2-redirect.html
+ * from there). No nonces: the pages have no inline script, and a nonce would make browsers
+ * ignore 'unsafe-inline' for the styles.
  */
 function docsContentSecurityPolicy (config: Config): string {
   const issuer = issuerSettings(config)

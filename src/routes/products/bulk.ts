@@ -9,6 +9,7 @@ import { decodeUtf8Body, parseMediaType } from '../../lib/media-type.js'
 import { parsePrice } from '../../lib/price.js'
 import { type FieldError, HttpProblem, validationProblem } from '../../lib/problem.js'
 import { toProductJson } from '../../lib/product-json.js'
+import { writeBudget } from '../../plugins/external/rate-limit.js'
 import { storedResponse } from '../../plugins/idempotency.js'
 import { productService } from '../../services/products.js'
 import type { Product, ProductInput } from '../../store/types.js'
@@ -64,6 +65,7 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/bulk-delete', {
     onRequest: fastify.requireAdmin,
+    config: { rateLimit: writeBudget },
     schema: {
       tags: ['products'],
       operationId: 'deleteProducts',
@@ -96,6 +98,7 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
     bulk.post('/bulk', {
       onRequest: fastify.requireAdmin,
+      config: { rateLimit: writeBudget },
       preHandler: fastify.idempotencyKey,
       bodyLimit: BULK_BODY_LIMIT,
       schema: {

@@ -7,6 +7,7 @@ import { noneMatch, productEtag, weakEtag } from '../../lib/etag.js'
 import { parsePrice } from '../../lib/price.js'
 import { HttpProblem, notFound, validationProblem } from '../../lib/problem.js'
 import { createProductJsonCache, toProductJson } from '../../lib/product-json.js'
+import { writeBudget } from '../../plugins/external/rate-limit.js'
 import { storedResponse } from '../../plugins/idempotency.js'
 import { type ChangeResult, productService } from '../../services/products.js'
 import type { Product as ProductRecord, ProductInput, ProductSort } from '../../store/types.js'
@@ -201,6 +202,7 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/', {
     onRequest: fastify.requireAdmin,
+    config: { rateLimit: writeBudget },
     preHandler: fastify.idempotencyKey,
     schema: {
       tags: ['products'],
@@ -231,16 +233,19 @@ const productRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.put('/:id', {
     onRequest: fastify.requireAdmin,
+    config: { rateLimit: writeBudget },
     schema: changeSchema('replaceProduct', 'Replace a product (admin)', 'Sets every field', ref(ProductCreate), 'Replaced')
   }, async (request, reply) => saveChanges(request, reply, request.params.id, toInput(request.body)))
 
   fastify.patch('/:id', {
     onRequest: fastify.requireAdmin,
+    config: { rateLimit: writeBudget },
     schema: changeSchema('updateProduct', 'Update some fields of a product (admin)', 'Changes only the fields given', ref(ProductPatch), 'Updated')
   }, async (request, reply) => saveChanges(request, reply, request.params.id, toPatch(request.body)))
 
   fastify.delete('/:id', {
     onRequest: fastify.requireAdmin,
+    config: { rateLimit: writeBudget },
     schema: {
       tags: ['products'],
       operationId: 'deleteProduct',
