@@ -17,12 +17,13 @@ import type { SharedBudgets } from './plugins/external/rate-limit-store.js'
 import { rateBudgets } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
-import { createSeenRecorder } from './services/users.js'
 import { registerMetrics } from './plugins/external/metrics.js'
 import inFlightPlugin from './plugins/in-flight.js'
 import configPlugin from './plugins/config.js'
 import devIssuerPlugin from './plugins/dev-issuer.js'
-import idempotencyPlugin from './plugins/idempotency.js'
+import idempotencyPlugin from './plugins/app/idempotency.js'
+import productsServicePlugin from './plugins/app/products-service.js'
+import usersServicePlugin from './plugins/app/users-service.js'
 import redisPlugin from './plugins/redis.js'
 import storePlugin from './plugins/store.js'
 import warmUpPlugin from './plugins/warm-up.js'
@@ -73,9 +74,11 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   // Our infrastructure.
   await app.register(storePlugin)
   await app.register(devIssuerPlugin)
-  const seen = createSeenRecorder(app.store.users)
-  await app.register(authPlugin, { onAuthenticated: (principal, log) => seen.record(principal, log) })
+  // fastify.users is registered below; the hook first runs on a request, after startup.
+  await app.register(authPlugin, { onAuthenticated: (principal, log) => app.users.recordSeen(principal, log) })
   await app.register(idempotencyPlugin)
+  await app.register(productsServicePlugin)
+  await app.register(usersServicePlugin)
   await app.register(inFlightPlugin)
 
   // Routes.

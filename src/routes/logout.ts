@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { logoutService } from '../services/logout.js'
 import { HEADERS, jsonResponse, problemResponses, ref } from '../schemas/common.js'
 import { LogoutBody, LogoutResult } from '../schemas/user.js'
 
 const SIGNED_IN = { security: [{ bearerAuth: [] }] }
 
 const logoutRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const logouts = logoutService(fastify.store, fastify.config)
-
   fastify.post('/logout', {
     onRequest: fastify.authenticate,
     // `curl -X POST /logout` sends no body at all; that means the defaults.
@@ -27,7 +24,7 @@ const logoutRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => {
     const principal = request.principal!
     const everywhere = Boolean(request.body?.everywhere)
-    const { logoutUrl } = await logouts.logout(principal, everywhere)
+    const { logoutUrl } = await fastify.users.logout(principal, everywhere)
     request.log.info({ sub: principal.sub, everywhere }, 'logged out')
     return { revoked: true as const, logoutUrl }
   })
