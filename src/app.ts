@@ -17,11 +17,12 @@ import { helmetOptions } from './plugins/external/helmet.js'
 import { rateLimitOptions } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/auth.js'
-import { createSeenRecorder } from './services/users.js'
 import { registerMetrics } from './plugins/external/metrics.js'
 import configPlugin from './plugins/config.js'
 import devIssuerPlugin from './plugins/dev-issuer.js'
-import idempotencyPlugin from './plugins/idempotency.js'
+import idempotencyPlugin from './plugins/app/idempotency.js'
+import productsServicePlugin from './plugins/app/products-service.js'
+import usersServicePlugin from './plugins/app/users-service.js'
 import redisPlugin from './plugins/redis.js'
 import shutdownPlugin from './plugins/shutdown.js'
 import storePlugin from './plugins/store.js'
@@ -59,9 +60,11 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   // Our infrastructure.
   await app.register(storePlugin)
   await app.register(devIssuerPlugin)
-  const seen = createSeenRecorder(app.store.users)
-  await app.register(authPlugin, { onAuthenticated: (principal, log) => seen.record(principal, log) })
+  // fastify.users is registered below; the hook first runs on a request, after startup.
+  await app.register(authPlugin, { onAuthenticated: (principal, log) => app.users.recordSeen(principal, log) })
   await app.register(idempotencyPlugin)
+  await app.register(productsServicePlugin)
+  await app.register(usersServicePlugin)
   await app.register(shutdownPlugin)
 
   // Routes.

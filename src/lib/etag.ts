@@ -21,11 +21,12 @@ export function noneMatch (header: string | undefined, current: string): boolean
   return tags(header).some((tag) => tag === '*' || tag.replace(/^W\//, '') === bare)
 }
 
-/**
- * If-Match (strong comparison, RFC 9110 13.1.1): undefined when absent, true for *,
- * otherwise whether the current tag is listed. Weak tags never match.
- */
-export function ifMatch (header: string | undefined, current: string): boolean | undefined {
+/** An If-Match header as the products service checks it: * or a list of entity tags. */
+export type IfMatch = { kind: 'any' } | { kind: 'etags', tags: string[] }
+
+/** If-Match (RFC 9110 13.1.1) parsed; undefined when absent. Compared strongly: a weak tag never matches. */
+export function parseIfMatch (header: string | undefined): IfMatch | undefined {
   if (header === undefined) return undefined
-  return tags(header).some((tag) => tag === '*' || tag === current)
+  const listed = tags(header)
+  return listed.includes('*') ? { kind: 'any' } : { kind: 'etags', tags: listed }
 }

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { encodeCursor, readUserCursor } from '../lib/cursor.js'
 import { notFound } from '../lib/problem.js'
-import { userService } from '../services/users.js'
 import type { User } from '../store/types.js'
 import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { UserList, UserListQuery, UserParams, UserRecord, type UserRecordJson } from '../schemas/user.js'
@@ -14,7 +13,6 @@ function toUserJson (user: User): UserRecordJson {
 
 /** The tutorial's admin view of user records, read-only. */
 const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const users = userService(fastify.store)
   fastify.addHook('onRequest', fastify.requireAdmin)
 
   fastify.get('/', {
@@ -28,7 +26,7 @@ const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: jsonResponse(UserList, 'A page of users', HEADERS.rateLimit), ...problemResponses(400, 401, 403) }
     }
   }, async (request) => {
-    const page = await users.list(request.query.limit, readUserCursor(request.query.cursor))
+    const page = await fastify.users.list(request.query.limit, readUserCursor(request.query.cursor))
     return { items: page.items.map(toUserJson), nextCursor: page.next ? encodeCursor({ ...page.next }) : null }
   })
 
@@ -43,7 +41,7 @@ const adminUserRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: jsonResponse(UserRecord, 'The user', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 404, 414) }
     }
   }, async (request) => {
-    const user = await users.get(request.params.sub)
+    const user = await fastify.users.get(request.params.sub)
     if (!user) throw notFound(`No user record for ${request.params.sub}.`)
     return toUserJson(user)
   })

@@ -3,7 +3,6 @@ import { encodeCursor, readAuditCursor } from '../lib/cursor.js'
 import { readDateTime } from '../lib/date-time.js'
 import { validationProblem } from '../lib/problem.js'
 import { toProductJson } from '../lib/product-json.js'
-import { productService } from '../services/products.js'
 import type { AuditEntry, AuditQuery as AuditFilter } from '../store/types.js'
 import { AuditPage, AuditQuery, HistoryQuery } from '../schemas/audit.js'
 import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
@@ -22,11 +21,10 @@ function toJson (entry: AuditEntry) {
 
 /** The tutorial admin's "history": who changed which product, when, from what to what. */
 const auditRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const products = productService(fastify.store)
   fastify.addHook('onRequest', fastify.requireAdmin)
 
   async function page (filter: Omit<AuditFilter, 'beforeId'>, cursor: string | undefined) {
-    const result = await products.changes({ ...filter, beforeId: readAuditCursor(cursor) })
+    const result = await fastify.products.changes({ ...filter, beforeId: readAuditCursor(cursor) })
     return {
       items: result.items.map(toJson),
       nextCursor: result.nextBeforeId === null ? null : encodeCursor({ before: result.nextBeforeId })

@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { writeBudget } from '../plugins/external/rate-limit.js'
-import { logoutService } from '../services/logout.js'
 import { HEADERS, jsonResponse, problemResponses, ref } from '../schemas/common.js'
 import { LogoutBody, LogoutResult } from '../schemas/user.js'
 
 const SIGNED_IN = { security: [{ bearerAuth: [] }] }
 
 const logoutRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const logouts = logoutService(fastify.store, fastify.config)
-
   fastify.post('/logout', {
     onRequest: fastify.authenticate,
     config: { rateLimit: writeBudget },
@@ -29,7 +26,7 @@ const logoutRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => {
     const principal = request.principal!
     const everywhere = Boolean(request.body?.everywhere)
-    const { logoutUrl } = await logouts.logout(principal, everywhere)
+    const { logoutUrl } = await fastify.users.logout(principal, everywhere)
     request.log.info({ sub: principal.sub, everywhere }, 'logged out')
     return { revoked: true as const, logoutUrl }
   })

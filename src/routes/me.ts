@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { createUserInfoClient } from '../auth/userinfo-client.js'
 import type { Principal } from '../auth/principal.js'
-import { userService } from '../services/users.js'
 import type { UserProfile } from '../store/types.js'
 import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { Me, type MeBody } from '../schemas/user.js'
@@ -21,14 +19,7 @@ function me (principal: Principal, profile: UserProfile | null): MeBody {
 }
 
 const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { config } = fastify
-  const users = userService(fastify.store)
-  const userinfo = createUserInfoClient({
-    url: `${fastify.issuer.issuer}userinfo`,
-    ttlMs: config.USERINFO_TTL_SECONDS * 1000,
-    timeoutMs: config.USERINFO_TIMEOUT_MS,
-    onProfile: users.updateProfile
-  })
+  const { users } = fastify
 
   fastify.get('/me', {
     onRequest: fastify.authenticate,
@@ -43,9 +34,9 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, (request) => {
     const principal = request.principal!
     // Not async: a cached profile is answered without a promise on the way.
-    const cached = userinfo.cached(principal.sub)
+    const cached = users.cachedProfile(principal.sub)
     if (cached) return me(principal, cached.profile)
-    return userinfo.profile(principal.sub, request.accessToken!).then((profile) => me(principal, profile))
+    return users.profile(principal.sub, request.accessToken!).then((profile) => me(principal, profile))
   })
 }
 

@@ -1,15 +1,20 @@
-import type { FastifyBaseLogger } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import type { Principal } from '../auth/principal.js'
+import type { UserInfoClient } from '../auth/userinfo-client.js'
 import type { Store, User, UserPosition, UserProfile, UserRepository } from '../store/types.js'
 
-// Users: first sight, last seen and the admin-status mirror, the profile from userinfo, the admin view.
+// Users: first sight, last seen and the admin-status mirror, the profile from userinfo, logout, the admin view.
 
 const WRITE_EVERY_MS = 60_000
 
+/** Where a failed write is reported: the request's logger. */
+export interface WarningLog {
+  warn(details: object, message: string): void
+}
+
 export interface SeenRecorder {
   /** The write when one is due (its failure is logged, never thrown), else undefined. */
-  record(principal: Principal, log: FastifyBaseLogger): Promise<void> | undefined
+  record(principal: Principal, log: WarningLog): Promise<void> | undefined
 }
 
 /**
@@ -35,14 +40,36 @@ export function createSeenRecorder (users: UserRepository, maxSubjects = 50_000)
   }
 }
 
-export function userService (store: Store) {
-  const { users } = store
+export interface UserServiceOptions {
+  /** The issuer's userinfo endpoint, asked with the user's own token. */
+  userinfo: (onProfile: (sub: string, profile: UserProfile) => Promise<void>) => UserInfoClient
+  /** Where a browser goes to end its Auth0 session, when configured. */
+  logoutUrl: string | null
+}
+
+export function userService (store: Store, options: UserServiceOptions) {
+  const { users, revocations } = store
+  const seen = createSeenRecorder(users)
+  // Each profile freshly fetched keeps the user record's name, email and picture current.
+  const userinfo = options.userinfo((sub, profile) => users.updateProfile(sub, profile))
   return {
+    /** Records a principal as seen; see createSeenRecorder. */
+    recordSeen: (principal: Principal, log: WarningLog) => seen.record(principal, log),
     /** A user record, or null when this subject was never seen. */
     get: (sub: string): Promise<User | null> => users.get(sub),
     /** User records, most recently seen first. */
     list: (limit: number, after: UserPosition | null) => users.list({ limit, after }),
-    /** Keeps the record's name, email and picture as the issuer's userinfo last gave them. */
-    updateProfile: (sub: string, profile: UserProfile): Promise<void> => users.updateProfile(sub, profile)
+    /** The profile the issuer gives for this token's user, or null when it cannot be had now. */
+    profile: (sub: string, token: string): Promise<UserProfile | null> => userinfo.profile(sub, token),
+    /** What `profile` would answer from its cache alone; undefined when it would have to ask. */
+    cachedProfile: (sub: string) => userinfo.cached(sub),
+    /** Revokes the presented token (or every token of the user until now); where to send the browser. */
+    async logout (principal: Principal, everywhere: boolean): Promise<{ logoutUrl: string | null }> {
+      await revocations.revokeToken(principal.sub, principal.tokenId, new Date(principal.exp * 1000))
+      if (everywhere) await revocations.revokeSubject(principal.sub, Math.floor(Date.now() / 1000))
+      return { logoutUrl: options.logoutUrl }
+    }
   }
 }
+
+export type UserService = ReturnType<typeof userService>

@@ -62,32 +62,27 @@ export interface ChangeContext {
  */
 export type Precondition = (current: Product) => boolean
 
-/** The response an Idempotency-Key replays: exactly what was first sent. */
-export interface StoredResponse {
-  status: number
-  body: string
-  headers: Record<string, string>
-}
+/** What an idempotent write produced: the created product, or a bulk create's products. */
+export type IdempotentResult = Product | Product[]
 
+/** An Idempotency-Key's record: the domain result of its write, from which a retry is answered. */
 export interface IdempotencyRecord {
   requestHash: string
-  response: StoredResponse
+  result: IdempotentResult
   createdAt: Date
 }
 
 /**
- * Makes a write idempotent: its record is inserted in the write's own transaction, so a
- * crash leaves either both or neither. When (sub, key) already has a live record (not older
- * than `since`), nothing is written and the outcome is 'duplicate' with that record.
+ * Makes a write idempotent: its record (the write's result) is inserted in the write's own
+ * transaction, so a crash leaves either both or neither. When (sub, key) already has a live
+ * record (not older than `since`), nothing is written and the outcome is 'duplicate' with it.
  */
-export interface IdempotentWrite<T> {
+export interface IdempotentWrite {
   sub: string
   key: string
   requestHash: string
   now: Date
   since: Date
-  /** The response to store, built from the write's result inside the transaction. */
-  respond: (result: T) => StoredResponse
 }
 
 export type WriteOutcome<T> =
@@ -132,12 +127,12 @@ export type ChangeOutcome =
 export interface ProductRepository {
   list(query: ProductQuery): Promise<ProductPage>
   get(id: number): Promise<Product | null>
-  create(input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite<Product>): Promise<WriteOutcome<Product>>
+  create(input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite): Promise<WriteOutcome<Product>>
   update(id: number, patch: Partial<ProductInput>, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>>
   /** The outcome's value is the product as it was before deletion. */
   delete(id: number, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>>
   /** All or nothing. */
-  createMany(inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>>
+  createMany(inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite): Promise<WriteOutcome<Product[]>>
   /** All or nothing. */
   deleteMany(ids: number[], context: ChangeContext): Promise<BulkDeleteOutcome>
   /** Every product in id order, read lazily in short batches so the caller never holds them all. */

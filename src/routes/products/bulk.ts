@@ -1,21 +1,15 @@
 import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { createAjv } from '../../lib/ajv.js'
-import { csvRows, exportChunks, ndjsonRows, rowError, tooMany } from '../../lib/bulk-formats.js'
-import { changeContext } from '../../lib/change-context.js'
-import { fieldErrors } from '../../lib/field-errors.js'
+import { changeContext } from '../../http/change-context.js'
+import { invalidProblem, keyReusedProblem } from '../../http/product-outcomes.js'
+import { csvRows, exportChunks, ndjsonRows } from '../../lib/bulk-formats.js'
 import { decodeUtf8Body, parseMediaType } from '../../lib/media-type.js'
-import { parsePrice } from '../../lib/price.js'
-import { type FieldError, HttpProblem, validationProblem } from '../../lib/problem.js'
+import { type FieldError, HttpProblem } from '../../lib/problem.js'
 import { toProductJson } from '../../lib/product-json.js'
 import { writeBudget } from '../../plugins/external/rate-limit.js'
-import { storedResponse } from '../../plugins/idempotency.js'
-import { productService } from '../../services/products.js'
-import type { Product, ProductInput } from '../../store/types.js'
 import { BulkDeleteRequest, BulkDeleteResult, BulkResult, MAX_BULK_ROWS } from '../../schemas/bulk.js'
 import { HEADERS, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
-import { ProductCreate } from '../../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
 export { MAX_BULK_ROWS }
@@ -24,12 +18,7 @@ export const BULK_BODY_LIMIT = 4 * 1024 * 1024
 const NDJSON = 'application/x-ndjson'
 const CSV = 'text/csv'
 
-/** Import, export and bulk delete: the tutorial admin's bulk actions, for scripts. */
-const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const products = productService(fastify.store)
-  const createdResponse = (created: Product[]) => storedResponse(201, { created: created.length, items: created.map(toProductJson) })
-  const validateRow = createAjv(false).compile(ProductCreate)
-
+const exportProducts: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/export', {
     schema: {
       tags: ['products'],
@@ -56,13 +45,15 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { format } = request.query
     // Reads the first batch before sending anything: an outage then is a 503, not a broken 200.
-    const chunks = await exportChunks(products.all(), format)
+    const chunks = await exportChunks(fastify.products.all(), format)
     return reply
       .type(format === 'csv' ? `${CSV}; charset=utf-8` : NDJSON)
       .header('content-disposition', `attachment; filename="products.${format}"`)
       .send(Readable.from(chunks))
   })
+}
 
+const deleteProducts: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/bulk-delete', {
     onRequest: fastify.requireAdmin,
     config: { rateLimit: writeBudget },
@@ -79,87 +70,71 @@ const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const result = await products.deleteMany(request.body.ids, changeContext(request))
-    if (result.kind === 'ok') return { deleted: result.deleted }
+    const result = await fastify.products.deleteMany(request.body.ids, changeContext(request))
+    if (result.status === 'ok') return { deleted: result.deleted }
     throw new HttpProblem(404, `No product has id ${result.ids.join(', ')}; nothing was deleted.`, {
       errors: result.ids.map((id) => ({ in: 'body', field: `ids.${request.body.ids.indexOf(id)}`, message: `product ${id} does not exist` }))
     })
   })
+}
 
-  // Its own scope, so CSV and NDJSON are accepted by this route alone.
-  await fastify.register(async (bulk) => {
-    bulk.addContentTypeParser([NDJSON, CSV], { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, (request, body, done) => {
-      try {
-        done(null, decodeUtf8Body(request.headers['content-type'], body as Buffer))
-      } catch (error) {
-        done(error as Error, undefined)
-      }
-    })
-
-    bulk.post('/bulk', {
-      onRequest: fastify.requireAdmin,
-      config: { rateLimit: writeBudget },
-      preHandler: fastify.idempotencyKey,
-      bodyLimit: BULK_BODY_LIMIT,
-      schema: {
-        tags: ['products'],
-        operationId: 'importProducts',
-        summary: 'Create up to 1000 products at once, all or nothing (admin)',
-        description:
-          'A JSON array, NDJSON (one product per line) or CSV with the header title,price,image. One bad row rejects the whole batch with 400 and an errors list giving each bad row, field and reason.',
-        ...ADMIN,
-        // Rows are checked one by one below, so that each bad row is named; the document shows the strict shape.
-        'x-json-body': 'BulkProducts',
-        headers: Type.Object({
-          'idempotency-key': Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$', description: 'Retry safely: the same key and body within 24 h replays the first response' }))
-        }),
-        body: {
-          content: {
-            'application/json': { schema: Type.Array(Type.Unknown(), { description: 'Products as in POST /products' }) },
-            [NDJSON]: { schema: Type.String({ description: 'One product object per line' }) },
-            [CSV]: { schema: Type.String({ description: 'Header title,price,image, then one product per line' }) }
-          }
-        },
-        response: { 201: jsonResponse(BulkResult, 'Created, all of them', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 413, 415, 422) }
-      }
-    }, async (request, reply) => {
-      const errors: FieldError[] = []
-      const body = request.body as unknown
-      const rows = Array.isArray(body)
-        ? body
-        : parseMediaType(request.headers['content-type'])?.type === CSV
-          ? await csvRows(String(body), errors)
-          : await ndjsonRows(String(body), errors)
-      if (rows.length === 0) throw validationProblem([{ in: 'body', field: '', message: 'has no products' }])
-      if (rows.length > MAX_BULK_ROWS) throw tooMany(rows.length)
-      const failed = new Set(errors.map((error) => error.row))
-      const inputs: ProductInput[] = []
-      rows.forEach((row, index) => {
-        const number = index + 1
-        if (failed.has(number)) return
-        if (!validateRow(row)) {
-          for (const error of fieldErrors('body', validateRow.errors ?? [])) errors.push({ ...error, row: number })
-          return
-        }
-        const cents = parsePrice(row.price)
-        if (cents === null) {
-          errors.push(rowError(number, 'price', 'must be from 0.00 to 99999.99 with at most two decimals'))
-          return
-        }
-        inputs.push({ title: row.title.trim(), priceCents: cents, image: row.image })
-      })
-      if (errors.length > 0) {
-        errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))
-        throw new HttpProblem(400, `${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are not valid; nothing was created.`, { errors })
-      }
-      const { idempotencyKey } = request
-      const result = await products.createMany(inputs, changeContext(request), idempotencyKey && { ...idempotencyKey, respond: createdResponse })
-      if (result.kind === 'key-reused') throw new HttpProblem(422, 'This Idempotency-Key was already used with a different request.')
-      if (result.kind === 'replay') return reply.sendStored(result.response, true)
-      if (result.response) return reply.sendStored(result.response, false)
-      return reply.code(201).send({ created: result.value.length, items: result.value.map(toProductJson) })
-    })
+// An encapsulated plugin, so CSV and NDJSON bodies are accepted by this route alone.
+const importProducts: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addContentTypeParser([NDJSON, CSV], { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, (request, body, done) => {
+    try {
+      done(null, decodeUtf8Body(request.headers['content-type'], body as Buffer))
+    } catch (error) {
+      done(error as Error, undefined)
+    }
   })
+
+  fastify.post('/bulk', {
+    onRequest: fastify.requireAdmin,
+    config: { rateLimit: writeBudget },
+    preHandler: fastify.idempotencyKey,
+    bodyLimit: BULK_BODY_LIMIT,
+    schema: {
+      tags: ['products'],
+      operationId: 'importProducts',
+      summary: 'Create up to 1000 products at once, all or nothing (admin)',
+      description:
+        'A JSON array, NDJSON (one product per line) or CSV with the header title,price,image. One bad row rejects the whole batch with 400 and an errors list giving each bad row, field and reason.',
+      ...ADMIN,
+      // The products service checks rows one by one, so that each bad row is named; the document shows the strict shape.
+      'x-json-body': 'BulkProducts',
+      headers: Type.Object({
+        'idempotency-key': Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$', description: 'Retry safely: the same key and body within 24 h replays the first response' }))
+      }),
+      body: {
+        content: {
+          'application/json': { schema: Type.Array(Type.Unknown(), { description: 'Products as in POST /products' }) },
+          [NDJSON]: { schema: Type.String({ description: 'One product object per line' }) },
+          [CSV]: { schema: Type.String({ description: 'Header title,price,image, then one product per line' }) }
+        }
+      },
+      response: { 201: jsonResponse(BulkResult, 'Created, all of them', HEADERS.rateLimit), ...problemResponses(400, 401, 403, 413, 415, 422) }
+    }
+  }, async (request, reply) => {
+    const parseErrors: FieldError[] = []
+    const body = request.body as unknown
+    const rows = Array.isArray(body)
+      ? body
+      : parseMediaType(request.headers['content-type'])?.type === CSV
+        ? await csvRows(String(body), parseErrors)
+        : await ndjsonRows(String(body), parseErrors)
+    const outcome = await fastify.products.createMany(rows, parseErrors, changeContext(request), request.idempotencyKey)
+    if (outcome.status === 'invalid') throw invalidProblem(outcome.errors, 'body', rows.length)
+    if (outcome.status === 'key-reused') throw keyReusedProblem()
+    if (outcome.status === 'replayed') reply.header('idempotent-replayed', 'true')
+    return reply.code(201).send({ created: outcome.value.length, items: outcome.value.map(toProductJson) })
+  })
+}
+
+/** Import, export and bulk delete: the tutorial admin's bulk actions, for scripts. */
+const productBulkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  await fastify.register(exportProducts)
+  await fastify.register(deleteProducts)
+  await fastify.register(importProducts)
 }
 
 export default productBulkRoutes

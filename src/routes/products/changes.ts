@@ -3,7 +3,6 @@ import { TOMBSTONE_RETENTION_DAYS } from '../../lib/change-feed.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
 import { HttpProblem, validationProblem } from '../../lib/problem.js'
 import { toProductJson } from '../../lib/product-json.js'
-import { productService } from '../../services/products.js'
 import type { ChangePosition, ProductChange } from '../../store/types.js'
 import { ChangePage, ChangeQuery } from '../../schemas/changes.js'
 import { HEADERS, jsonResponse, problemResponses } from '../../schemas/common.js'
@@ -24,8 +23,6 @@ function toChangeJson (change: ProductChange) {
 
 /** The change feed, for clients that keep a copy of the catalogue. */
 const productChangeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const products = productService(fastify.store)
-
   // A static segment: the router matches it before /products/:id whatever the order.
   fastify.get('/changes', {
     schema: {
@@ -44,7 +41,7 @@ const productChangeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const outcome = await products.feed(positionFromSince(request.query.since), request.query.limit)
+    const outcome = await fastify.products.feed(positionFromSince(request.query.since), request.query.limit)
     if (outcome.status === 'invalid-position') throw notACursor()
     if (outcome.status === 'expired') {
       throw new HttpProblem(410, `This cursor is older than the deletions kept (${TOMBSTONE_RETENTION_DAYS} days): discard your copy and sync again from the beginning, without since.`)

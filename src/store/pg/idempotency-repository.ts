@@ -1,5 +1,6 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm'
-import type { IdempotencyRecord, IdempotencyRepository, IdempotentWrite, StoredResponse } from '../types.js'
+import { storedResult, toRecord } from '../idempotency-record.js'
+import type { IdempotencyRecord, IdempotencyRepository, IdempotentResult, IdempotentWrite } from '../types.js'
 import type { PgContext, PgDb } from './db.js'
 import { guard } from './errors.js'
 import { idempotencyKeys } from './schema.js'
@@ -25,9 +26,7 @@ export async function findLiveRecord (db: PgDb, sub: string, key: string, since:
   }
   const find = statement
   const [row] = await guard(() => find.execute({ sub, key, since: since.getTime() }))
-  return row
-    ? { requestHash: row.requestHash, response: { status: row.status, body: row.body, headers: row.headers }, createdAt: new Date(row.createdAt) }
-    : null
+  return row ? toRecord({ ...row, createdAt: new Date(row.createdAt) }) : null
 }
 
 /**
@@ -35,7 +34,7 @@ export async function findLiveRecord (db: PgDb, sub: string, key: string, since:
  * False when (sub, key) already has a record: committed by another transaction, or
  * committed while this insert waited for it. The caller then rolls its write back.
  */
-export async function insertRecord (tx: PgDb, write: Omit<IdempotentWrite<unknown>, 'respond'>, response: StoredResponse): Promise<boolean> {
+export async function insertRecord (tx: PgDb, write: IdempotentWrite, result: IdempotentResult): Promise<boolean> {
   const match = and(eq(idempotencyKeys.sub, write.sub), eq(idempotencyKeys.key, write.key))
   await tx.delete(idempotencyKeys).where(and(match, lt(idempotencyKeys.createdAt, write.since.getTime())))
   const inserted = await tx
@@ -44,9 +43,7 @@ export async function insertRecord (tx: PgDb, write: Omit<IdempotentWrite<unknow
       sub: write.sub,
       key: write.key,
       requestHash: write.requestHash,
-      status: response.status,
-      body: response.body,
-      headers: response.headers,
+      result: storedResult(result),
       createdAt: write.now.getTime()
     })
     .onConflictDoNothing()

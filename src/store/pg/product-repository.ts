@@ -144,10 +144,10 @@ export class PgProductRepository implements ProductRepository {
   }
 
   /** Runs `write` in one transaction, with its idempotency record when `idempotent` is given. */
-  async #write<T> (write: Write<T>, idempotent?: IdempotentWrite<T>): Promise<WriteOutcome<T>> {
+  async #write<T extends Product | Product[]> (write: Write<T>, idempotent?: IdempotentWrite): Promise<WriteOutcome<T>> {
     const outcome = await transaction(this.#context.pool, async (tx): Promise<WriteOutcome<T> | 'lost-race'> => {
       const result = await write(tx, new Date())
-      if (idempotent && result.status === 'ok' && !(await insertRecord(tx, idempotent, idempotent.respond(result.value)))) {
+      if (idempotent && result.status === 'ok' && !(await insertRecord(tx, idempotent, result.value))) {
         throw new Rollback('lost-race' as const)
       }
       return result
@@ -171,10 +171,9 @@ export class PgProductRepository implements ProductRepository {
     })))
   }
 
-  async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite<Product>): Promise<WriteOutcome<Product>> {
-    const respond = idempotent && { ...idempotent, respond: (created: Product[]) => idempotent.respond(created[0]!) }
-    const outcome = await this.#create([input], 'create', context, respond)
-    return outcome.status === 'ok' ? { status: 'ok', value: outcome.value[0]! } : outcome
+  async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite): Promise<WriteOutcome<Product>> {
+    if (!idempotent) return { status: 'ok', value: (await guard(() => createProducts(this.#context.db, [input], 'create', context, new Date())))[0]! }
+    return this.#write(async (tx, now) => ({ status: 'ok', value: (await createProducts(tx, [input], 'create', context, now))[0]! }), idempotent)
   }
 
   async update (id: number, patch: Partial<ProductInput>, context: ChangeContext, precondition?: Precondition): Promise<WriteOutcome<Product>> {
@@ -204,12 +203,12 @@ export class PgProductRepository implements ProductRepository {
     throw new StoreUnavailable(`product ${id} kept changing under ${CHANGE_ATTEMPTS} attempts to change it; try again`)
   }
 
-  async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
+  async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite): Promise<WriteOutcome<Product[]>> {
     return this.#create(inputs, 'bulk-create', context, idempotent)
   }
 
   // Without an Idempotency-Key a create is one statement; with one, the record joins its transaction.
-  async #create (inputs: ProductInput[], action: 'create' | 'bulk-create', context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
+  async #create (inputs: ProductInput[], action: 'create' | 'bulk-create', context: ChangeContext, idempotent?: IdempotentWrite): Promise<WriteOutcome<Product[]>> {
     if (!idempotent) return { status: 'ok', value: await guard(() => createProducts(this.#context.db, inputs, action, context, new Date())) }
     return this.#write(async (tx, now) => ({ status: 'ok', value: await createProducts(tx, inputs, action, context, now) }), idempotent)
   }

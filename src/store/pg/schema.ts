@@ -105,16 +105,19 @@ export const auditLog = pgTable(
   ]
 )
 
-/** The first response to a (subject, key), written in its write's transaction; never in progress. */
+/** What the first write of a (subject, key) produced, written in its transaction; never in progress. */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
     sub: text('sub').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
-    status: smallint('status').notNull(),
-    body: text('body').notNull(),
-    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    // What the write produced: one product, or a bulk create's products, as snapshots.
+    result: jsonb('result').$type<ProductSnapshot | ProductSnapshot[]>(),
+    // Records written before the result column kept the HTTP response instead; read by legacy-idempotency.ts.
+    status: smallint('status'),
+    body: text('body'),
+    headers: jsonb('headers').$type<Record<string, string>>(),
     createdAt: millis('created_at').notNull()
   },
   (table) => [primaryKey({ columns: [table.sub, table.key] }), index('idempotency_created').on(table.createdAt)]

@@ -1,14 +1,9 @@
 import { and, eq, gte, lt } from 'drizzle-orm'
-import type { IdempotencyRecord, IdempotencyRepository, IdempotentWrite, StoredResponse } from '../types.js'
+import { storedResult, toRecord } from '../idempotency-record.js'
+import type { IdempotencyRecord, IdempotencyRepository, IdempotentResult, IdempotentWrite } from '../types.js'
 import type { SqliteDb } from './db.js'
 import { guard } from './errors.js'
 import { idempotencyKeys } from './schema.js'
-
-type Row = typeof idempotencyKeys.$inferSelect
-
-function toRecord (row: Row): IdempotencyRecord {
-  return { requestHash: row.requestHash, response: { status: row.status, body: row.body, headers: row.headers }, createdAt: row.createdAt }
-}
 
 function matching (sub: string, key: string) {
   return and(eq(idempotencyKeys.sub, sub), eq(idempotencyKeys.key, key))
@@ -20,17 +15,15 @@ export function liveRecord (db: SqliteDb, sub: string, key: string, since: Date)
   return row ? toRecord(row) : null
 }
 
-/** Stores the write's response; called inside the write's own transaction. */
-export function insertRecord<T> (db: SqliteDb, write: IdempotentWrite<T>, response: StoredResponse): void {
+/** Stores the write's result; called inside the write's own transaction. */
+export function insertRecord (db: SqliteDb, write: IdempotentWrite, result: IdempotentResult): void {
   // A record past its retention may still be there until the next purge; it no longer counts.
   db.delete(idempotencyKeys).where(matching(write.sub, write.key)).run()
   db.insert(idempotencyKeys).values({
     sub: write.sub,
     key: write.key,
     requestHash: write.requestHash,
-    status: response.status,
-    body: response.body,
-    headers: response.headers,
+    result: storedResult(result),
     createdAt: write.now
   }).run()
 }

@@ -64,13 +64,13 @@ function listShape (query: ProductQuery): string {
  * Runs an idempotent write inside the caller's transaction: a live record for (sub, key)
  * makes it a 'duplicate' with nothing written; otherwise the write and its record commit together.
  */
-function idempotently<T> (db: SqliteDb, idempotent: IdempotentWrite<T> | undefined, write: () => T): WriteOutcome<T> {
+function idempotently<T extends Product | Product[]> (db: SqliteDb, idempotent: IdempotentWrite | undefined, write: () => T): WriteOutcome<T> {
   if (idempotent) {
     const record = liveRecord(db, idempotent.sub, idempotent.key, idempotent.since)
     if (record) return { status: 'duplicate', record }
   }
   const value = write()
-  if (idempotent) insertRecord(db, idempotent, idempotent.respond(value))
+  if (idempotent) insertRecord(db, idempotent, value)
   return { status: 'ok', value }
 }
 
@@ -205,7 +205,7 @@ export class SqliteProductRepository implements ProductRepository {
     return { status: 'ok', value: current }
   }
 
-  async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite<Product>): Promise<WriteOutcome<Product>> {
+  async create (input: ProductInput, context: ChangeContext, idempotent?: IdempotentWrite): Promise<WriteOutcome<Product>> {
     return guard(() => this.#write(() => this.#db.transaction(() => idempotently(this.#db, idempotent, () => {
       const now = new Date()
       const product = this.#insert(input, now)
@@ -250,7 +250,7 @@ export class SqliteProductRepository implements ProductRepository {
     })))
   }
 
-  async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite<Product[]>): Promise<WriteOutcome<Product[]>> {
+  async createMany (inputs: ProductInput[], context: ChangeContext, idempotent?: IdempotentWrite): Promise<WriteOutcome<Product[]>> {
     return guard(() => this.#db.transaction(() => idempotently(this.#db, idempotent, () => {
       const now = new Date()
       const created = inputs.map((input) => {

@@ -95,7 +95,7 @@ export const auditLog = sqliteTable(
 )
 
 /**
- * Idempotency-Key records: the first response to a (subject, key), replayed for 24 hours.
+ * Idempotency-Key records: what the first write of a (subject, key) produced, replayed for 24 hours.
  * Written in the same transaction as the write it answers, so a row is always complete.
  */
 export const idempotencyKeys = sqliteTable(
@@ -104,9 +104,12 @@ export const idempotencyKeys = sqliteTable(
     sub: text('sub').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
-    status: integer('status').notNull(),
-    body: text('body').notNull(),
-    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    // What the write produced: one product, or a bulk create's products, as snapshots.
+    result: text('result', { mode: 'json' }).$type<ProductSnapshot | ProductSnapshot[]>(),
+    // Records written before the result column kept the HTTP response instead; read by legacy-idempotency.ts.
+    status: integer('status'),
+    body: text('body'),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
   },
   (table) => [primaryKey({ columns: [table.sub, table.key] }), index('idempotency_created').on(table.createdAt)]

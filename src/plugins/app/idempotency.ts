@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpProblem } from '../lib/problem.js'
-import type { StoredResponse } from '../store/types.js'
+import { HttpProblem } from '../../lib/problem.js'
+import type { IdempotencyKey } from '../../services/products.js'
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
-
-/** An Idempotency-Key as a request presented it, with what identifies the request. */
-export interface IdempotencyKey {
-  sub: string
-  key: string
-  requestHash: string
-}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,10 +15,6 @@ declare module 'fastify' {
     /** The request's valid Idempotency-Key, or null without one. */
     idempotencyKey: IdempotencyKey | null
   }
-  interface FastifyReply {
-    /** Sends a stored response; `replayed` marks it Idempotent-Replayed: true. */
-    sendStored(response: StoredResponse, replayed: boolean): FastifyReply
-  }
 }
 
 function requestHash (request: FastifyRequest): string {
@@ -35,23 +24,15 @@ function requestHash (request: FastifyRequest): string {
     .digest('base64url')
 }
 
-/** A JSON response as an Idempotency-Key stores it, to be sent now and replayed later. */
-export function storedResponse (status: number, body: unknown, headers: Record<string, string> = {}): StoredResponse {
-  return { status, body: JSON.stringify(body), headers: { 'content-type': 'application/json; charset=utf-8', ...headers } }
-}
-
 /**
  * Idempotency-Key for POST routes that opt in (preHandler: fastify.idempotencyKey): runs after
  * authentication and validation, so the key belongs to a subject and a well-formed request.
- * What a key replays, and when, is the product service's rule.
+ * What a key replays, and when, is the products service's rule; the route answers a replay
+ * from the first write's result, as it answered the first time.
  */
 export default fp(
   async function idempotencyPlugin (fastify) {
     fastify.decorateRequest('idempotencyKey', null)
-    fastify.decorateReply('sendStored', function sendStored (this: FastifyReply, response: StoredResponse, replayed: boolean) {
-      const headers = replayed ? { ...response.headers, 'idempotent-replayed': 'true' } : response.headers
-      return this.code(response.status).headers(headers).send(response.body)
-    })
     fastify.decorate('idempotencyKey', function idempotencyKey (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
       const key = request.headers['idempotency-key']
       if (key === undefined) return done()
