@@ -21,7 +21,7 @@ import { guard } from './errors.js'
 import { findLiveRecord, insertRecord } from './idempotency-repository.js'
 import { createProducts, deleteProduct, fromPgRow, fromSnapshot, type PgProductRow, toSnapshot, updateProduct } from './product-writes.js'
 import { auditLog, products } from './schema.js'
-import { sortValue, titleKey } from '../keyset.js'
+import { sortValue, titleKey } from '../query/keyset.js'
 
 // Drizzle selects these without aliases, so the reads run on pg get rows keyed by the
 // column names (PgProductRow); the keys here name the fields for Drizzle's own queries.

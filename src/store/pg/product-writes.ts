@@ -1,4 +1,4 @@
-import { titleKey } from '../keyset.js'
+import { titleKey } from '../query/keyset.js'
 import type { AuditAction, ChangeContext, Product, ProductInput } from '../types.js'
 import type { PgDb } from './db.js'
 import type { ProductSnapshot } from './schema.js'

@@ -14,14 +14,14 @@ import type {
   ProductRepository,
   WriteOutcome
 } from '../types.js'
-import { toSnapshot } from './audit.js'
+import { toSnapshot } from './audit-repository.js'
 import { SqliteChangeFeed } from './change-feed.js'
 import type { SqliteDb } from './db.js'
 import { guard, guardSync, translate } from './errors.js'
 import { createGroupCommit, type GroupCommit } from './group-commit.js'
-import { insertRecord, liveRecord } from './idempotency.js'
+import { insertRecord, liveRecord } from './idempotency-repository.js'
 import { auditLog, products } from './schema.js'
-import { sortValue, titleKey } from '../keyset.js'
+import { sortValue, titleKey } from '../query/keyset.js'
 
 const columns = {
   id: products.id,

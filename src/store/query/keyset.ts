@@ -1,4 +1,4 @@
-import type { Product, ProductSortField } from './types.js'
+import type { Product, ProductSortField } from '../types.js'
 
 // What both adapters must compute alike, so that search, sorting and cursors agree across backends.
 
