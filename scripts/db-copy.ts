@@ -7,6 +7,7 @@ import type { PgTable } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { parsePrice } from '../src/lib/price.js'
 import type { PgDb as Tx } from '../src/store/pg/db.js'
+import type { ProductSnapshot } from '../src/store/query/snapshots.js'
 import * as schema from '../src/store/pg/schema.js'
 import { openPgStore } from '../src/store/pg/store.js'
 
@@ -23,7 +24,7 @@ function sqlitePath (from: string): string {
 }
 
 /** A snapshot as either SQLite layout wrote it: the domain product, or the response JSON. */
-function snapshot (text: unknown, versions: Map<number, number>, role: 'before' | 'after'): schema.ProductSnapshot | null {
+function snapshot (text: unknown, versions: Map<number, number>, role: 'before' | 'after'): ProductSnapshot | null {
   if (typeof text !== 'string') return null
   const value = JSON.parse(text) as Record<string, unknown>
   const time = (v: unknown) => (typeof v === 'number' ? v : Date.parse(String(v)))

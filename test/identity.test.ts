@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { bearer, startApp, startIssuer } from './helpers/app.js'
 import { profileOf } from './helpers/issuer.js'
-import { CROSS_PROCESS_RECHECK_MS } from '../src/store/sqlite/revocations.js'
+import { CROSS_PROCESS_RECHECK_MS } from '../src/store/sqlite/revocation-repository.js'
 
 const PRODUCT = { title: 'Chair', price: '1.00', image: 'https://example.com/c.jpg' }
 

@@ -1,8 +1,6 @@
 import type { ErrorObject } from 'ajv'
 import type { FieldError } from './problem.js'
-
-// What PLAIN_TEXT (schemas/common.ts) and the patterns built like it refuse, with x-well-formed.
-const UNSAFE_TEXT = /[\p{Cc}\p{Cs}]/u
+import { UNSAFE_TEXT } from './value-domains.js'
 
 // Ajv's own wording, less its type-level noise, with the field named by path.
 export function fieldErrors (context: string, issues: ErrorObject[]): FieldError[] {

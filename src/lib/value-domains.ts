@@ -1,5 +1,3 @@
-import { PLAIN_TEXT_PATTERN } from '../schemas/common.js'
-
 /*
  * The domains of the values a client can name, as the columns and the write rules define them.
  * Every value read from a request (a cursor's fields, a date, an id) is checked here before it
@@ -12,12 +10,15 @@ import { PLAIN_TEXT_PATTERN } from '../schemas/common.js'
 export const MAX_PRICE_CENTS = 9_999_999
 // The range of a JavaScript Date (ECMA-262 21.4.1.1), which every timestamp column holds.
 const MAX_EPOCH_MILLIS = 8.64e15
-// The rule titles, search words, actors and subjects in a path obey: no control character, no half surrogate pair.
-const PLAIN_TEXT = new RegExp(PLAIN_TEXT_PATTERN, 'u')
+/**
+ * What text from a client may not hold: a control character (Cc: C0, DEL, C1) or half a
+ * surrogate pair (Cs). The schemas say the same with a portable pattern plus x-well-formed.
+ */
+export const UNSAFE_TEXT = /[\p{Cc}\p{Cs}]/u
 
 /** Text both backends store alike: no control character (NUL above all) and no lone surrogate. */
 export function isPlainText (value: unknown): value is string {
-  return typeof value === 'string' && PLAIN_TEXT.test(value)
+  return typeof value === 'string' && !UNSAFE_TEXT.test(value)
 }
 
 /** A row id: every id column is a bigint, and the API accepts any positive safe integer. */

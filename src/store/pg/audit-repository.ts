@@ -1,8 +1,7 @@
-import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
-import type { AuditAction, AuditEntry, AuditQuery, AuditRepository } from '../types.js'
+import type { AuditEntry, AuditQuery, AuditRepository } from '../types.js'
+import { auditFilter, auditPage } from '../query/audit.js'
 import type { PgContext } from './db.js'
 import { guard } from './errors.js'
-import { fromSnapshot } from './product-writes.js'
 import { auditLog } from './schema.js'
 
 export class PgAuditRepository implements AuditRepository {
@@ -13,24 +12,9 @@ export class PgAuditRepository implements AuditRepository {
   }
 
   async list (query: AuditQuery): Promise<{ items: AuditEntry[], nextBeforeId: number | null }> {
-    const conditions: SQL[] = []
-    if (query.productId !== null) conditions.push(eq(auditLog.productId, query.productId))
-    if (query.actor !== null) conditions.push(eq(auditLog.actor, query.actor))
-    if (query.action !== null) conditions.push(eq(auditLog.action, query.action))
-    if (query.from !== null) conditions.push(gte(auditLog.at, query.from.getTime()))
-    if (query.to !== null) conditions.push(lte(auditLog.at, query.to.getTime()))
-    if (query.beforeId !== null) conditions.push(lt(auditLog.id, query.beforeId))
-    const rows = await guard(() =>
-      this.#context.db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(query.limit + 1)
-    )
-    const items = rows.slice(0, query.limit).map((row): AuditEntry => ({
-      ...row,
-      at: new Date(row.at),
-      action: row.action as AuditAction,
-      before: row.before && fromSnapshot(row.before),
-      after: row.after && fromSnapshot(row.after)
-    }))
-    const last = items[items.length - 1]
-    return { items, nextBeforeId: rows.length > query.limit && last ? last.id : null }
+    // The at column holds epoch milliseconds.
+    const { where, orderBy } = auditFilter(auditLog, query, (date) => date.getTime())
+    const rows = await guard(() => this.#context.db.select().from(auditLog).where(where).orderBy(orderBy).limit(query.limit + 1))
+    return auditPage(rows, query.limit)
   }
 }

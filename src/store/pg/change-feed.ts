@@ -1,13 +1,8 @@
 import { sql } from 'drizzle-orm'
 import type { ChangeOutcome, ChangePosition, ProductChange } from '../types.js'
+import { type Changed, productChange } from '../query/change-feed.js'
 import type { PgDb } from './db.js'
 import { guard } from './errors.js'
-
-/** A product written in a transaction: its id and whether the write deleted it. */
-export interface Changed {
-  id: number
-  deleted: boolean
-}
 
 interface Position {
   x: number
@@ -43,19 +38,18 @@ const before = (a: Position, b: Position) => a.x < b.x || (a.x === b.x && a.s < 
 
 function toChange (row: FeedRow): ProductChange {
   const id = Number(row.product_id)
-  if (row.deleted || row.title === null) return { deleted: true, id, at: new Date(Number(row.at)) }
-  return {
-    deleted: false,
-    product: {
-      id,
-      title: row.title,
-      priceCents: row.price_cents!,
-      image: row.image!,
-      createdAt: new Date(Number(row.created_at)),
-      updatedAt: new Date(Number(row.updated_at)),
-      version: row.version!
-    }
-  }
+  const product = row.title === null
+    ? null
+    : {
+        id,
+        title: row.title,
+        priceCents: row.price_cents!,
+        image: row.image!,
+        createdAt: new Date(Number(row.created_at)),
+        updatedAt: new Date(Number(row.updated_at)),
+        version: row.version!
+      }
+  return productChange(id, row.deleted === true, Number(row.at), product)
 }
 
 /** Records the changes of the transaction `tx`, numbered in the given order. */

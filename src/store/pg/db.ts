@@ -1,35 +1,27 @@
 import { fillPlaceholders } from 'drizzle-orm'
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-postgres'
+import type { PgDatabase } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
-import { isRetryable, isUnavailable, translate } from './errors.js'
-import * as schema from './schema.js'
+import { isRetryable, translate } from './errors.js'
+import type * as schema from './schema.js'
 
-/** Drizzle over the pool or over one transaction's client; `$client` runs the hand-written statements. */
-export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool | pg.ClientBase }
+/** Drizzle over the pool, or inside one transaction. */
+export type PgDb = PgDatabase<NodePgQueryResultHKT, typeof schema>
 
-// Pooled clients live long: one Drizzle instance each, not one per transaction.
-const overClient = new WeakMap<pg.PoolClient, PgDb>()
-
-function drizzleOver (client: pg.PoolClient): PgDb {
-  let db = overClient.get(client)
-  if (!db) {
-    db = drizzle(client, { schema })
-    overClient.set(client, db)
-  }
-  return db
-}
+/** Drizzle over the pool; `$client` is the pool, for the named statements below. */
+export type PgPoolDb = NodePgDatabase<typeof schema> & { $client: pg.Pool }
 
 export interface PgContext {
   pool: pg.Pool
-  /** Drizzle over the pool: one-statement reads and writes, and the SQL of the named statements. */
-  db: PgDb
+  /** Drizzle over the pool: one-statement reads and writes, transactions, and the SQL of the named statements. */
+  db: PgPoolDb
 }
 
 /**
  * A query Drizzle built, run by pg itself as the named prepared statement `name`, its rows as
- * pg gives them (bigint as strings, keys the column names). Drizzle's own execute maps every
- * field of every row through its column classes, a cost the hot reads need not pay. A failure
- * is pg's own error, not Drizzle's wrapper with the SQL in its message: `guard()` translates it.
+ * pg gives them (bigint as strings, keys the column names). Drizzle's execute maps every field
+ * of every row through its column classes: about 5 µs a read, which this saves on the hot product
+ * reads (bench/README.md, round seven, 51bf4c8). A failure is pg's own error: `guard()` translates it.
  */
 export function namedStatement<Row extends pg.QueryResultRow> (pool: pg.Pool, name: string, query: { toSQL(): { sql: string, params: unknown[] } }) {
   const { sql: text, params } = query.toSQL()
@@ -42,39 +34,31 @@ export class Rollback<T> {
   constructor (readonly value: T) {}
 }
 
-async function attempt<T> (pool: pg.Pool, work: (tx: PgDb) => Promise<T>): Promise<T> {
-  const client = await pool.connect()
-  // A client whose connection failed is destroyed on release, never handed out again.
-  let broken: Error | undefined
+// Drizzle wraps the driver's error in its own, with pg's as the cause.
+const retryable = (error: unknown) => isRetryable(error) || isRetryable((error as { cause?: unknown } | null)?.cause)
+
+async function attempt<T> (db: PgPoolDb, work: (tx: PgDb) => Promise<T>): Promise<T> {
   try {
-    await client.query('BEGIN')
-    const result = await work(drizzleOver(client))
-    await client.query('COMMIT')
-    return result
+    return await db.transaction(work)
   } catch (error) {
-    if (isUnavailable(error)) broken = error as Error
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError
-    })
     if (error instanceof Rollback) return error.value as T
     throw error
-  } finally {
-    client.release(broken)
   }
 }
 
 /**
- * Runs `work` in one transaction on one pooled client: committed when it returns, rolled
- * back when it throws (a thrown Rollback returns its value). A serialization failure or
- * deadlock is retried once; every "not now" failure comes out as StoreUnavailable.
+ * Runs `work` in one transaction (Drizzle's db.transaction): committed when it returns, rolled
+ * back when it throws (a thrown Rollback returns its value). A serialization failure or deadlock
+ * is retried once; every "not now" failure comes out as StoreUnavailable. A client whose
+ * connection broke is not handed out again: pg-pool drops it on release.
  */
-export async function transaction<T> (pool: pg.Pool, work: (tx: PgDb) => Promise<T>): Promise<T> {
+export async function transaction<T> (db: PgPoolDb, work: (tx: PgDb) => Promise<T>): Promise<T> {
   try {
     try {
-      return await attempt(pool, work)
+      return await attempt(db, work)
     } catch (error) {
-      if (!isRetryable(error)) throw error
-      return await attempt(pool, work)
+      if (!retryable(error)) throw error
+      return await attempt(db, work)
     }
   } catch (error) {
     throw translate(error)

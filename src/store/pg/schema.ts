@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { bigint, boolean, check, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core'
+import type { ProductSnapshot } from '../query/snapshots.js'
 
 /**
  * Text compared by code point, whatever the database's locale: SQLite's BINARY order, so
@@ -10,17 +11,6 @@ const codePointText = customType<{ data: string }>({ dataType: () => 'text COLLA
 // Timestamps are bigint milliseconds since the epoch, as in SQLite: they round-trip a Date
 // exactly and a keyset cursor's value compares with the column without any conversion.
 const millis = (name: string) => bigint(name, { mode: 'number' })
-
-/** The domain product, as the audit trail stores it (timestamps in milliseconds). */
-export interface ProductSnapshot {
-  id: number
-  title: string
-  priceCents: number
-  image: string
-  createdAt: number
-  updatedAt: number
-  version: number
-}
 
 export const products = pgTable(
   'products',

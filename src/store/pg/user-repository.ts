@@ -1,11 +1,13 @@
-import { desc, eq, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { User, UserPosition, UserProfile, UserRepository } from '../types.js'
+import { userOrder, userPage, usersAfter } from '../query/users.js'
 import type { PgContext } from './db.js'
 import { guard } from './errors.js'
 import { users } from './schema.js'
 
 type UserRow = typeof users.$inferSelect
 
+// The timestamps are bigint milliseconds here, Dates in the domain.
 function fromRow (row: UserRow): User {
   return { ...row, firstSeenAt: new Date(row.firstSeenAt), lastSeenAt: new Date(row.lastSeenAt) }
 }
@@ -19,16 +21,10 @@ export class PgUserRepository implements UserRepository {
   constructor (context: PgContext) {
     this.#context = context
     const { db } = context
-    const order = [desc(users.lastSeenAt), desc(users.sub)]
+    const limit = sql.placeholder('limit')
     this.#bySub = db.select().from(users).where(eq(users.sub, sql.placeholder('sub'))).prepare('users_by_sub')
-    this.#firstPage = db.select().from(users).orderBy(...order).limit(sql.placeholder('limit')).prepare('users_first_page')
-    this.#pageAfter = db
-      .select()
-      .from(users)
-      .where(sql`(${users.lastSeenAt}, ${users.sub}) < (${sql.placeholder('lastSeenAt')}, ${sql.placeholder('sub')})`)
-      .orderBy(...order)
-      .limit(sql.placeholder('limit'))
-      .prepare('users_page_after')
+    this.#firstPage = db.select().from(users).orderBy(...userOrder(users)).limit(limit).prepare('users_first_page')
+    this.#pageAfter = db.select().from(users).where(usersAfter(users)).orderBy(...userOrder(users)).limit(limit).prepare('users_page_after')
   }
 
   async recordSeen (sub: string, isAdmin: boolean, at: Date): Promise<void> {
@@ -56,8 +52,6 @@ export class PgUserRepository implements UserRepository {
         ? this.#pageAfter.execute({ lastSeenAt: after.lastSeenAt, sub: after.sub, limit: limit + 1 })
         : this.#firstPage.execute({ limit: limit + 1 })
     )
-    const items = rows.slice(0, limit).map(fromRow)
-    const last = items[items.length - 1]
-    return { items, next: rows.length > limit && last ? { lastSeenAt: last.lastSeenAt.getTime(), sub: last.sub } : null }
+    return userPage(rows.map(fromRow), limit)
   }
 }

@@ -1,21 +1,15 @@
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm'
-import type { ChangeOutcome, ChangePosition, Product, ProductChange } from '../types.js'
+import type { ChangeOutcome, ChangePosition, ProductChange } from '../types.js'
+import { type Changed, productChange } from '../query/change-feed.js'
 import type { SqliteDb } from './db.js'
 import { changeFeed, productChanges, products } from './schema.js'
-
-/** A product written in a transaction: its id and whether the write deleted it. */
-export interface Changed {
-  id: number
-  deleted: boolean
-}
 
 type FeedRow = [productId: number, position: number, deleted: number, at: number, title: string | null, priceCents: number, image: string, createdAt: number, updatedAt: number, version: number]
 
 function toChange (row: unknown[]): ProductChange {
   const [id, , deleted, at, title, priceCents, image, createdAt, updatedAt, version] = row as FeedRow
-  if (deleted || title === null) return { deleted: true, id, at: new Date(at) }
-  const product: Product = { id, title, priceCents, image, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt), version }
-  return { deleted: false, product }
+  const product = title === null ? null : { id, title, priceCents, image, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt), version }
+  return productChange(id, Boolean(deleted), at, product)
 }
 
 function readPosition (position: ChangePosition): number | null {

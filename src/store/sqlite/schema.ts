@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import type { ProductSnapshot } from '../query/snapshots.js'
 
 export const products = sqliteTable(
   'products',
@@ -61,17 +62,6 @@ export const subjectRevocations = sqliteTable('subject_revocations', {
   // Seconds since the epoch, the unit of the iat claim it is compared with.
   revokedBefore: integer('revoked_before').notNull()
 })
-
-/** A product in the audit log: timestamps in epoch milliseconds. */
-export interface ProductSnapshot {
-  id: number
-  title: string
-  priceCents: number
-  image: string
-  createdAt: number
-  updatedAt: number
-  version: number
-}
 
 /** Every change to a product, written in the same transaction as the change; outlives the product. */
 export const auditLog = sqliteTable(

@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
+import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import { SqliteAuditRepository } from './audit.js'
-import { SqliteIdempotencyRepository } from './idempotency.js'
-import { SqliteProductRepository } from './products.js'
-import { SqliteRevocationRepository } from './revocations.js'
-import { SqliteUserRepository } from './users.js'
+import { SqliteAuditRepository } from './audit-repository.js'
+import { SqliteIdempotencyRepository } from './idempotency-repository.js'
+import { SqliteProductRepository } from './product-repository.js'
+import { SqliteRevocationRepository } from './revocation-repository.js'
+import { SqliteUserRepository } from './user-repository.js'
 import type { Store } from '../types.js'
 import { translate } from './errors.js'
 import * as schema from './schema.js'
@@ -36,18 +37,17 @@ export function openSqliteStore (path: string): Store {
     // Checkpoint every ~40 MB of WAL rather than every 4 MB: fewer fsyncs under write load.
     sqlite.pragma('wal_autocheckpoint = 10000')
     sqlite.pragma('foreign_keys = ON')
-    const created = !sqlite
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
-      .get()
     const db = drizzle(sqlite, { schema })
+    const created = !db.get(sql`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`)
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
-    const ping = sqlite.prepare('SELECT 1 AS ok')
-    const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
+    const ping = db.select({ ok: sql<number>`1` }).from(sql`(SELECT 1)`).prepare()
+    // Read at most once a second (revocation-repository.ts): Drizzle's ordinary API is enough.
+    const dataVersion = db.select({ version: sql<number>`data_version` }).from(sql`pragma_data_version`).prepare()
     return {
       created,
       products: new SqliteProductRepository(db),
       users: new SqliteUserRepository(db),
-      revocations: new SqliteRevocationRepository(db, () => dataVersion.get()),
+      revocations: new SqliteRevocationRepository(db, () => dataVersion.get()?.version),
       audit: new SqliteAuditRepository(db),
       idempotency: new SqliteIdempotencyRepository(db),
       async ping () {

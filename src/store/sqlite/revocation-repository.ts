@@ -1,5 +1,6 @@
 import { lt, sql } from 'drizzle-orm'
 import type { RevocationRepository } from '../types.js'
+import { isRevoked, revocationCheck } from '../query/revocations.js'
 import type { SqliteDb } from './db.js'
 import { guard, guardSync } from './errors.js'
 import { revokedTokens, subjectRevocations } from './schema.js'
@@ -25,14 +26,8 @@ export class SqliteRevocationRepository implements RevocationRepository {
   constructor (db: SqliteDb, dataVersion: () => unknown) {
     this.#db = db
     this.#dataVersion = dataVersion
-    // Both primary-key lookups in one statement: no scan, whatever the table sizes.
-    this.#check = db
-      .select({
-        tokenRevoked: sql<number>`exists (select 1 from ${revokedTokens} where ${revokedTokens.sub} = ${sql.placeholder('sub')} and ${revokedTokens.tokenId} = ${sql.placeholder('tokenId')})`,
-        revokedBefore: sql<number | null>`(select ${subjectRevocations.revokedBefore} from ${subjectRevocations} where ${subjectRevocations.sub} = ${sql.placeholder('sub')})`
-      })
-      .from(sql`(select 1)`)
-      .prepare()
+    const check = revocationCheck({ tokens: revokedTokens, subjects: subjectRevocations })
+    this.#check = db.select(check.fields).from(check.from).prepare()
   }
 
   async revokeToken (sub: string, tokenId: string, expiresAt: Date): Promise<void> {
@@ -74,9 +69,7 @@ export class SqliteRevocationRepository implements RevocationRepository {
     this.generation()
     const key = `${sub}\u0000${tokenId}\u0000${issuedAt ?? ''}`
     if (this.#notRevoked.has(key)) return false
-    const { tokenRevoked, revokedBefore } = guardSync(() => this.#check.get({ tokenId, sub })) ?? { tokenRevoked: 0, revokedBefore: null }
-    // A token without iat cannot prove it came after an "everywhere" logout, so it counts as older.
-    const revoked = Boolean(tokenRevoked) || (revokedBefore !== null && (issuedAt === null || issuedAt <= revokedBefore))
+    const revoked = isRevoked(guardSync(() => this.#check.get({ tokenId, sub })), issuedAt)
     if (!revoked) {
       if (this.#notRevoked.size >= MAX_REMEMBERED) this.#notRevoked.clear()
       this.#notRevoked.add(key)

@@ -1,4 +1,4 @@
-import type { Product, ProductSortField } from './types.js'
+import type { Product, ProductSortField } from '../types.js'
 
 // What both adapters must compute alike, so that search, sorting and cursors agree across backends.
 
@@ -16,4 +16,14 @@ export function sortValue (product: Product, field: ProductSortField): string | 
     case 'updatedAt': return product.updatedAt.getTime()
     default: return product.id
   }
+}
+
+/**
+ * A keyset page from `rows`, read with a limit of `limit + 1`: the extra row only says that
+ * another page follows, which then starts after the position of the page's last item.
+ */
+export function keysetPage<T, P> (rows: T[], limit: number, positionOf: (last: T) => P): { items: T[], next: P | null } {
+  const items = rows.length > limit ? rows.slice(0, limit) : rows
+  const last = items[items.length - 1]
+  return { items, next: rows.length > limit && last !== undefined ? positionOf(last) : null }
 }

@@ -1,5 +1,5 @@
-import { parsePrice } from '../lib/price.js'
-import type { IdempotencyRecord, IdempotentResult, Product } from './types.js'
+import { parsePrice } from '../../lib/price.js'
+import type { IdempotencyRecord, IdempotentResult, Product } from '../types.js'
 
 // An idempotency record as both adapters keep it: the write's result as product snapshots
 // (timestamps in milliseconds, so Dates round-trip exactly), in a JSON column.

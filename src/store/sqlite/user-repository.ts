@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { User, UserPosition, UserProfile, UserRepository } from '../types.js'
+import { userOrder, userPage, usersAfter } from '../query/users.js'
 import type { SqliteDb } from './db.js'
 import { guard } from './errors.js'
 import { users } from './schema.js'
@@ -12,20 +13,10 @@ export class SqliteUserRepository implements UserRepository {
 
   constructor (db: SqliteDb) {
     this.#db = db
+    const limit = sql.placeholder('limit')
     this.#bySub = db.select().from(users).where(eq(users.sub, sql.placeholder('sub'))).prepare()
-    this.#firstPage = db.select().from(users).orderBy(desc(users.lastSeenAt), desc(users.sub)).limit(sql.placeholder('limit')).prepare()
-    this.#pageAfter = db
-      .select()
-      .from(users)
-      .where(
-        or(
-          lt(users.lastSeenAt, sql.placeholder('lastSeenAt')),
-          and(eq(users.lastSeenAt, sql.placeholder('lastSeenAt')), lt(users.sub, sql.placeholder('sub')))
-        )
-      )
-      .orderBy(desc(users.lastSeenAt), desc(users.sub))
-      .limit(sql.placeholder('limit'))
-      .prepare()
+    this.#firstPage = db.select().from(users).orderBy(...userOrder(users)).limit(limit).prepare()
+    this.#pageAfter = db.select().from(users).where(usersAfter(users)).orderBy(...userOrder(users)).limit(limit).prepare()
   }
 
   async recordSeen (sub: string, isAdmin: boolean, at: Date): Promise<void> {
@@ -44,12 +35,10 @@ export class SqliteUserRepository implements UserRepository {
     return guard(() => this.#bySub.get({ sub }) ?? null)
   }
 
-  async list ({ limit, after }: { limit: number, after: UserPosition | null }) {
+  async list ({ limit, after }: { limit: number, after: UserPosition | null }): Promise<{ items: User[], next: UserPosition | null }> {
     const rows = await guard(() => after
       ? this.#pageAfter.all({ lastSeenAt: after.lastSeenAt, sub: after.sub, limit: limit + 1 })
       : this.#firstPage.all({ limit: limit + 1 }))
-    const items = rows.slice(0, limit)
-    const last = items[items.length - 1]
-    return { items, next: rows.length > limit && last ? { lastSeenAt: last.lastSeenAt.getTime(), sub: last.sub } : null }
+    return userPage(rows, limit)
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type {
   AuditAction,
   BulkDeleteOutcome,
@@ -14,51 +14,31 @@ import type {
   ProductRepository,
   WriteOutcome
 } from '../types.js'
-import { toSnapshot } from './audit.js'
 import { SqliteChangeFeed } from './change-feed.js'
 import type { SqliteDb } from './db.js'
-import { guard, guardSync, translate } from './errors.js'
+import { guard, guardSync } from './errors.js'
 import { createGroupCommit, type GroupCommit } from './group-commit.js'
-import { insertRecord, liveRecord } from './idempotency.js'
+import { insertRecord, liveRecord } from './idempotency-repository.js'
 import { auditLog, products } from './schema.js'
-import { sortValue, titleKey } from '../keyset.js'
+import { titleKey } from '../query/keyset.js'
+import { EXPORT_BATCH, exportBatch, exportBatches, listConditions, listOrder, listPage, listParams, listShape, productColumns, type WordMatch } from '../query/products.js'
+import { toSnapshot } from '../query/snapshots.js'
 
-const columns = {
-  id: products.id,
-  title: products.title,
-  priceCents: products.priceCents,
-  image: products.image,
-  createdAt: products.createdAt,
-  updatedAt: products.updatedAt,
-  version: products.version
-}
+const columns = productColumns(products)
 
 type ProductRow = [id: number, title: string, priceCents: number, image: string, createdAt: number, updatedAt: number, version: number]
 
 /**
  * A row of `columns` read as an array (`.values()`, or a raw-mode statement): Drizzle's generic
- * row mapper costs the listing more than the query itself, and these seven columns never change shape.
+ * row mapper was 9% of listing CPU (bench/README.md, past micro-optimisations: 0.90x -> 0.95-0.98x).
  */
 function fromRow (row: unknown[]): Product {
   const [id, title, priceCents, image, createdAt, updatedAt, version] = row as ProductRow
   return { id, title, priceCents, image, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt), version }
 }
 
-const SORT_COLUMNS = {
-  id: products.id,
-  title: products.titleKey,
-  price: products.priceCents,
-  createdAt: products.createdAt,
-  updatedAt: products.updatedAt
-} as const
-
-const EXPORT_BATCH = 500
-
-// The listing's shape (sort, how many words, which filters) decides its SQL; its values are
-// placeholders, so each shape is prepared once and reused.
-function listShape (query: ProductQuery): string {
-  return [query.sort.field, query.sort.descending, query.words.length, query.minPriceCents !== null, query.maxPriceCents !== null, query.after !== null].join(':')
-}
+// SQLite's instr() finds the word as it is; its LIKE would fold ASCII case only, and treat % and _ as wildcards.
+const wordMatch: WordMatch = (titleKey, word) => sql`instr(${titleKey}, ${word}) > 0`
 
 /**
  * Runs an idempotent write inside the caller's transaction: a live record for (sub, key)
@@ -77,7 +57,8 @@ function idempotently<T extends Product | Product[]> (db: SqliteDb, idempotent: 
 export class SqliteProductRepository implements ProductRepository {
   readonly #db: SqliteDb
   // Single-product writes from concurrent requests share commits, each a savepoint (a nested
-  // transaction) inside the batch's; bulk writes are one transaction already.
+  // transaction) inside the batch's: 2.6-2.9k -> 5.2-5.8k writes/s (bench/README.md, past
+  // micro-optimisations). Bulk writes are one transaction already.
   readonly #write: GroupCommit
   readonly #byId
   readonly #exportBatch
@@ -89,18 +70,13 @@ export class SqliteProductRepository implements ProductRepository {
   constructor (db: SqliteDb) {
     this.#db = db
     this.#write = createGroupCommit((body) => db.transaction(body, { behavior: 'immediate' }))
-    // Drizzle writes the SQL; the driver runs it in raw mode, set once, on the hottest read.
-    // Drizzle's prepared .values() switches raw mode and collects an array on every call.
+    // Drizzle writes the SQL; the driver runs it in raw mode, set once: 8.3 -> 7.1 µs a lookup
+    // against Drizzle's prepared .values() (bench/README.md, round seven, a06955c).
     this.#byId = db.$client.prepare<[number], ProductRow>(
       db.select(columns).from(products).where(eq(products.id, sql.placeholder('id'))).toSQL().sql
     ).raw(true)
-    this.#exportBatch = db
-      .select(columns)
-      .from(products)
-      .where(gt(products.id, sql.placeholder('afterId')))
-      .orderBy(asc(products.id))
-      .limit(EXPORT_BATCH)
-      .prepare()
+    const batch = exportBatch(products)
+    this.#exportBatch = db.select(columns).from(products).where(batch.where).orderBy(batch.orderBy).limit(EXPORT_BATCH).prepare()
     // Writes are prepared once too: building an insert costs as much as running it.
     const p = (name: string) => sql.placeholder(name)
     this.#insertProduct = db
@@ -119,27 +95,11 @@ export class SqliteProductRepository implements ProductRepository {
     const shape = listShape(query)
     let statement = this.#listStatements.get(shape)
     if (!statement) {
-      const column = SORT_COLUMNS[query.sort.field]
-      const conditions: SQL[] = query.words.map((_, i) => sql`instr(${products.titleKey}, ${sql.placeholder(`w${i}`)}) > 0`)
-      if (query.minPriceCents !== null) conditions.push(sql`${products.priceCents} >= ${sql.placeholder('minPrice')}`)
-      if (query.maxPriceCents !== null) conditions.push(sql`${products.priceCents} <= ${sql.placeholder('maxPrice')}`)
-      if (query.after !== null) {
-        const value = sql.placeholder('afterValue')
-        const id = sql.placeholder('afterId')
-        // A row value, not "a > x OR (a = x AND id > y)": SQLite seeks the (column, id) index
-        // with it, where the OR form scans, so deep pages cost what the first one does.
-        conditions.push(
-          query.sort.field === 'id'
-            ? sql`${products.id} ${query.sort.descending ? sql`<` : sql`>`} ${id}`
-            : sql`(${column}, ${products.id}) ${query.sort.descending ? sql`<` : sql`>`} (${value}, ${id})`
-        )
-      }
-      const direction = query.sort.descending ? desc : asc
       statement = this.#db
         .select(columns)
         .from(products)
-        .where(and(...conditions))
-        .orderBy(direction(column), direction(products.id))
+        .where(and(...listConditions(products, query, wordMatch)))
+        .orderBy(...listOrder(products, query))
         .limit(sql.placeholder('limit'))
         .prepare()
       this.#listStatements.set(shape, statement)
@@ -149,25 +109,7 @@ export class SqliteProductRepository implements ProductRepository {
 
   // The two hot reads run synchronously inside their one promise: guard() would add two more.
   async list (query: ProductQuery): Promise<ProductPage> {
-    return guardSync(() => {
-      const params: Record<string, unknown> = { limit: query.limit + 1 }
-      query.words.forEach((word, i) => {
-        params[`w${i}`] = word
-      })
-      if (query.minPriceCents !== null) params.minPrice = query.minPriceCents
-      if (query.maxPriceCents !== null) params.maxPrice = query.maxPriceCents
-      if (query.after !== null) {
-        params.afterValue = query.after.value
-        params.afterId = query.after.id
-      }
-      const rows = this.#listStatement(query).values(params)
-      const items = rows.slice(0, query.limit).map(fromRow)
-      const last = items[items.length - 1]
-      return {
-        items,
-        next: rows.length > query.limit && last ? { value: sortValue(last, query.sort.field), id: last.id } : null
-      }
-    })
+    return guardSync(() => listPage(this.#listStatement(query).values(listParams(query)).map(fromRow), query))
   }
 
   async get (id: number): Promise<Product | null> {
@@ -279,21 +221,8 @@ export class SqliteProductRepository implements ProductRepository {
     }, { behavior: 'immediate' }))
   }
 
-  // Short keyset reads, not one long cursor: no read transaction stays open while a slow client drains.
-  async * streamAll (): AsyncIterable<Product> {
-    let afterId = 0
-    for (;;) {
-      let batch: Product[]
-      try {
-        batch = this.#exportBatch.values({ afterId }).map(fromRow)
-      } catch (error) {
-        throw translate(error)
-      }
-      yield * batch
-      const last = batch[batch.length - 1]
-      if (!last || batch.length < EXPORT_BATCH) return
-      afterId = last.id
-    }
+  streamAll (): AsyncIterable<Product> {
+    return exportBatches((afterId) => guardSync(() => this.#exportBatch.values({ afterId }).map(fromRow)))
   }
 
   async changes (after: ChangePosition | null, limit: number): Promise<ChangeOutcome> {

@@ -1,5 +1,5 @@
 import { and, eq, gte, lt } from 'drizzle-orm'
-import { storedResult, toRecord } from '../idempotency-record.js'
+import { storedResult, toRecord } from '../query/idempotency-record.js'
 import type { IdempotencyRecord, IdempotencyRepository, IdempotentResult, IdempotentWrite } from '../types.js'
 import type { SqliteDb } from './db.js'
 import { guard } from './errors.js'
