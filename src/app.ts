@@ -68,13 +68,14 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(rateLimit, budgets.plugin)
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
-  if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
 
   // Our infrastructure.
   await app.register(storePlugin)
   await app.register(devIssuerPlugin)
   const seen = createSeenRecorder(app.store.users)
   await app.register(authPlugin, { onAuthenticated: (principal, log) => seen.record(principal, log) })
+  // After auth: a wrong metrics token spends the failed-authentication budget.
+  if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
   await app.register(idempotencyPlugin)
   await app.register(inFlightPlugin)
 
