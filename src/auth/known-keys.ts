@@ -24,7 +24,7 @@ export interface KnownKeysOptions {
 export interface KnownKeys {
   /** The PEM key remembered for this kid, starting its re-check when it is due. */
   get(kid: string): string | undefined
-  /** Fetches the key for a kid (one fetch however many requests wait) and remembers it. */
+  /** Fetches the key for a kid and remembers it. */
   fetch(kid: string): Promise<string>
   readonly size: number
 }
@@ -37,7 +37,6 @@ interface KnownKey {
 export function createKnownKeys (options: KnownKeysOptions): KnownKeys {
   const { fetchKey, stillPublished, refreshMs, retryMs, maxKeys } = options
   const keys = new Map<string, KnownKey>()
-  const fetching = new Map<string, Promise<string>>()
   const rechecking = new Set<string>()
 
   function remember (kid: string, pem: string): string {
@@ -49,13 +48,9 @@ export function createKnownKeys (options: KnownKeysOptions): KnownKeys {
     return pem
   }
 
-  function fetch (kid: string): Promise<string> {
-    let pending = fetching.get(kid)
-    if (!pending) {
-      pending = fetchKey(kid).then((pem) => remember(kid, pem)).finally(() => fetching.delete(kid))
-      fetching.set(kid, pending)
-    }
-    return pending
+  // get-jwks shares one JWKS fetch among the callers that wait for the same kid.
+  async function fetch (kid: string): Promise<string> {
+    return remember(kid, await fetchKey(kid))
   }
 
   async function recheck (kid: string): Promise<void> {
