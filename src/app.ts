@@ -55,13 +55,14 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(rateLimit, rateLimitOptions(app))
   await app.register(swagger, swaggerOptions(version))
   await app.register(swaggerUi, swaggerUiOptions(config))
-  if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
 
   // Our infrastructure.
   await app.register(storePlugin)
   await app.register(devIssuerPlugin)
   // fastify.users is registered below; the hook first runs on a request, after startup.
   await app.register(authPlugin, { onAuthenticated: (principal, log) => app.users.recordSeen(principal, log) })
+  // After auth: a wrong metrics token spends the failed-authentication budget.
+  if (config.METRICS_TOKEN !== undefined) await registerMetrics(app, config.METRICS_TOKEN)
   await app.register(idempotencyPlugin)
   await app.register(productsServicePlugin)
   await app.register(usersServicePlugin)

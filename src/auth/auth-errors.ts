@@ -32,3 +32,22 @@ export function insufficientScope (description: string, scope: string): HttpProb
     }
   })
 }
+
+/**
+ * The 401 for a token that `request.jwtVerify()` refused: our own problems (the header, the
+ * signing key) as they are, and fast-jwt's refusals, as @fastify/jwt passes them on, named.
+ */
+export function refusedToken (error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error
+  return invalidToken(describeRefusal(error), error)
+}
+
+function describeRefusal (error: unknown): string {
+  // fast-jwt formats a refused date claim as an ISO date, which throws for one beyond a Date's range.
+  if (error instanceof RangeError) return 'a date claim (exp or nbf) is out of range'
+  const { code, message } = error as { code?: string; message?: string }
+  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') return 'the token has expired'
+  if (code === 'FAST_JWT_INACTIVE') return 'the token is not valid yet'
+  const text = message ?? 'verification failed'
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text
+}

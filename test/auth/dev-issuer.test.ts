@@ -2,11 +2,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { buildApp } from '../src/app.js'
-import { type DevIssuerState, mintDevToken, startDevIssuer } from '../src/auth/dev-issuer.js'
-import { loadConfig } from '../src/config.js'
-import { bearer } from './helpers/app.js'
-import { freePort, runTsSync, tempDir } from './helpers/process.js'
+import { buildApp } from '../../src/app.js'
+import { type DevIssuerState, mintDevToken, startDevIssuer } from '../../src/auth/dev-issuer.js'
+import { loadConfig } from '../../src/config.js'
+import { bearer } from '../helpers/app.js'
+import { freePort, runTsSync, tempDir } from '../helpers/process.js'
 
 const PIZZA = { title: 'Margherita', price: '8.50', image: 'https://example.com/margherita.jpg' }
 const DEMO = [

@@ -1,6 +1,6 @@
 import t from 'tap'
-import type { Principal } from '../src/auth/principal.js'
-import { createTokenCache } from '../src/auth/token-cache.js'
+import type { Principal } from '../../src/auth/principal.js'
+import { createTokenCache } from '../../src/auth/token-cache.js'
 
 const TOLERANCE_MS = 5000
 const SIGNATURE = 'S'.repeat(40)

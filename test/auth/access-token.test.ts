@@ -1,26 +1,44 @@
 import { createSign, randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createKeyResolver } from '../src/auth/key-resolver.js'
-import { createVerifier, type Verifier } from '../src/auth/verifier.js'
-import { HttpProblem } from '../src/lib/problem.js'
-import { startIssuer } from './helpers/app.js'
-import { base64url, type TestIssuer } from './helpers/issuer.js'
+import { buildApp } from '../../src/app.js'
+import type { Principal } from '../../src/auth/principal.js'
+import { loadConfig } from '../../src/config.js'
+import { issuerEnv, startIssuer } from '../helpers/app.js'
+import { base64url, type TestIssuer } from '../helpers/issuer.js'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
+
+/** What the app made of an Authorization header: the principal and token it admitted, or its refusal. */
+type Verifier = (header: string | undefined) => Promise<{ principal: Principal; token: string; frozen: boolean }>
 
 function now (): number {
   return Math.floor(Date.now() / 1000)
 }
 
+class Refused extends Error {
+  constructor (readonly status: number, readonly challenge: string) {
+    super(`refused: ${status} ${challenge}`)
+  }
+}
+
+/**
+ * The real app, with one more route that shows what `authenticate` admitted: a token goes
+ * from the header through request.jwtVerify(), get-jwks and the claim checks to a principal.
+ */
 async function verifierFor (t: Test, issuer: TestIssuer): Promise<Verifier> {
-  const keys = createKeyResolver({ issuer: issuer.url, timeoutMs: 2000, cooldownMs: 30_000 })
-  t.teardown(() => keys.close())
-  return createVerifier({
-    issuer: issuer.url,
-    audience: issuer.audience,
-    keys,
-    claims: { roleClaim: issuer.roleClaim, adminRole: 'admin' }
-  })
+  const app = await buildApp(loadConfig(issuerEnv(issuer)))
+  app.get('/test/principal', { onRequest: app.authenticate }, async (request) => ({
+    principal: request.principal,
+    token: request.accessToken,
+    frozen: Object.isFrozen(request.principal)
+  }))
+  t.teardown(() => app.close())
+  await app.ready()
+  return async (header) => {
+    const response = await app.inject({ method: 'GET', url: '/test/principal', headers: header === undefined ? {} : { authorization: header } })
+    if (response.statusCode !== 200) throw new Refused(response.statusCode, String(response.headers['www-authenticate'] ?? ''))
+    return response.json()
+  }
 }
 
 /** An RS256 token by the issuer's key with the payload given as raw JSON text (for 1e400 and the like). */
@@ -35,8 +53,8 @@ async function refusal (verify: Verifier, header: string | undefined): Promise<{
   try {
     await verify(header)
   } catch (error) {
-    if (!(error instanceof HttpProblem)) throw error
-    return { status: error.statusCode, challenge: String(error.headers?.['www-authenticate'] ?? '') }
+    if (!(error instanceof Refused)) throw error
+    return { status: error.status, challenge: error.challenge }
   }
   throw new Error('the token was accepted')
 }
@@ -46,11 +64,11 @@ t.test('a good token becomes a principal', async (t) => {
   const verify = await verifierFor(t, issuer)
   const iat = now() - 10.75
   const token = issuer.token({ sub: 'auth0|ann', jti: 'j-1', iat, [issuer.roleClaim]: ['admin'], permissions: ['read:x'] })
-  const { principal, token: verified } = await verify(`Bearer ${token}`)
+  const { principal, token: verified, frozen } = await verify(`Bearer ${token}`)
   t.equal(verified, token)
   t.match(principal, { sub: 'auth0|ann', roles: ['admin'], permissions: ['read:x'], isAdmin: true, tokenId: 'jti:j-1' })
   t.equal(principal.iat, Math.floor(iat), 'a fractional iat counts in whole seconds, as "log out everywhere" does')
-  t.ok(Object.isFrozen(principal), 'the principal cannot be changed by a route')
+  t.ok(frozen, 'the principal cannot be changed by a route')
 })
 
 t.test('the header: missing, another scheme, malformed', async (t) => {
