@@ -1,9 +1,16 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
-import type { AuditAction, AuditEntry, AuditQuery, AuditRepository } from '../types.js'
+import { readSnapshot } from '../json-column.js'
+import type { AuditAction, AuditEntry, AuditQuery, AuditRepository, Product } from '../types.js'
 import type { PgContext } from './db.js'
 import { guard } from './errors.js'
 import { fromSnapshot } from './product-writes.js'
-import { auditLog } from './schema.js'
+import { auditLog, type ProductSnapshot } from './schema.js'
+
+// A snapshot stored as SQL NULL or as JSON null (a copied or hand-written row) is no product.
+function storedProduct (stored: ProductSnapshot | null): Product | null {
+  const snapshot = readSnapshot<ProductSnapshot>(stored)
+  return snapshot && fromSnapshot(snapshot)
+}
 
 export class PgAuditRepository implements AuditRepository {
   readonly #context: PgContext
@@ -27,8 +34,8 @@ export class PgAuditRepository implements AuditRepository {
       ...row,
       at: new Date(row.at),
       action: row.action as AuditAction,
-      before: row.before && fromSnapshot(row.before),
-      after: row.after && fromSnapshot(row.after)
+      before: storedProduct(row.before),
+      after: storedProduct(row.after)
     }))
     const last = items[items.length - 1]
     return { items, nextBeforeId: rows.length > query.limit && last ? last.id : null }

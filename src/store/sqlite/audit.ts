@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
+import { readSnapshot } from '../json-column.js'
 import type { AuditAction, AuditEntry, AuditQuery, AuditRepository, Product } from '../types.js'
 import type { SqliteDb } from './db.js'
 import { guard } from './errors.js'
@@ -8,7 +9,8 @@ export function toSnapshot (product: Product): ProductSnapshot {
   return { ...product, createdAt: product.createdAt.getTime(), updatedAt: product.updatedAt.getTime() }
 }
 
-function fromSnapshot (snapshot: ProductSnapshot | null): Product | null {
+function fromSnapshot (stored: ProductSnapshot | null): Product | null {
+  const snapshot = readSnapshot<ProductSnapshot>(stored)
   if (snapshot === null) return null
   return { ...snapshot, createdAt: new Date(snapshot.createdAt), updatedAt: new Date(snapshot.updatedAt) }
 }

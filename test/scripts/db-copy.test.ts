@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { runTsSync, tempDir } from './helpers/process.js'
-import { openPgStore, postgresUrl } from './helpers/services.js'
+import { runTsSync, tempDir } from '../helpers/process.js'
+import { openPgStore, postgresUrl } from '../helpers/services.js'
 
 // The SQLite layout the copy reads (the committed SQLite migrations' tables, as they stand).
 const SQLITE_TABLES = `
