@@ -6,6 +6,8 @@ import { drizzle } from 'drizzle-orm/node-postgres'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { parsePrice } from '../src/lib/price.js'
+import { firstMessage, SettingError } from '../src/lib/setting-error.js'
+import { openFailure } from '../src/store/open-store.js'
 import { readJsonColumn, readSnapshot } from '../src/store/json-column.js'
 import type { PgDb as Tx } from '../src/store/pg/db.js'
 import * as schema from '../src/store/pg/schema.js'
@@ -99,9 +101,19 @@ async function copyTables (sqlite: Database.Database, tx: Tx, now: number): Prom
 
 /** Copies everything from the SQLite file at `from` into the empty PostgreSQL database at `to`. */
 async function copySqliteToPg (from: string, to: string, now = Date.now()): Promise<Counts> {
-  const sqlite = new Database(sqlitePath(from), { readonly: true, fileMustExist: true })
+  let sqlite: Database.Database
+  try {
+    sqlite = new Database(sqlitePath(from), { readonly: true, fileMustExist: true })
+  } catch (error) {
+    throw new SettingError('--from', from, `cannot open: ${firstMessage(error)}`, { cause: error })
+  }
   // Opening the store applies the migrations; the copy itself runs in one transaction.
-  await (await openPgStore(to)).close()
+  try {
+    await (await openPgStore(to)).close()
+  } catch (error) {
+    sqlite.close()
+    throw new SettingError('--to', to, openFailure(error), { cause: error })
+  }
   const client = new pg.Client({ connectionString: to })
   await client.connect()
   try {
