@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { redactCredentials } from './lib/redact-url.js'
+import { redactCredentials, urlPasswords } from './lib/redact-url.js'
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -116,6 +116,22 @@ function shown (setting: string, text: string): string {
   const secrecy = settingSecrecy(setting)
   if (secrecy === 'value') return ' (the value is secret: not shown)'
   return ` (got ${JSON.stringify(secrecy === 'url' ? redactCredentials(text) : text)})`
+}
+
+/**
+ * `text` with the value of every secret setting set in `env` cut out: a token whole, a URL's
+ * password. The last guard for a message this code did not write (a driver's, say).
+ */
+export function withoutSecrets (text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let result = text
+  for (const setting of Object.keys(EnvSchema.properties)) {
+    const value = env[setting]
+    const secrecy = settingSecrecy(setting)
+    if (!value || secrecy === null) continue
+    const secrets = secrecy === 'value' ? [value] : urlPasswords(value)
+    for (const secret of secrets) result = result.replaceAll(secret, '***')
+  }
+  return result
 }
 
 /** A URL's password (and its credential parameters) masked, so it can be shown in an error or a log. */

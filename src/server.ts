@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, withoutSecrets } from './config.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 // How long a body still arriving at shutdown may take to arrive before its connection is closed.
@@ -39,6 +39,7 @@ async function main (): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`store-api: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  // A SettingError names its setting, masked; any other message is still stripped of every secret.
+  process.stderr.write(`store-api: failed to start: ${withoutSecrets(error instanceof Error ? error.message : String(error))}\n`)
   process.exit(1)
 })

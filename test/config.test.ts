@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, databasePath, databaseTarget, EnvSchema, issuerSettings, loadConfig, settingSecrecy, trustProxy, withoutCredentials } from '../src/config.js'
+import { ConfigError, databasePath, databaseTarget, EnvSchema, issuerSettings, loadConfig, settingSecrecy, trustProxy, withoutCredentials, withoutSecrets } from '../src/config.js'
 
 const AUDIENCE = 'https://store-api.test/'
 
@@ -283,4 +283,11 @@ t.test('withoutCredentials masks a password whatever it holds', async (t) => {
   t.equal(withoutCredentials('u:hunter2@h/d'), 'u:***@h/d', 'no scheme')
   t.notMatch(withoutCredentials('postgres://nobody@h/d?password=a@hunter2'), /hunter2|password=a/)
   t.equal(withoutCredentials('file:./data/store.db'), 'file:./data/store.db')
+})
+
+t.test('withoutSecrets cuts every secret setting\'s value out of a message it did not write', async (t) => {
+  const env = { METRICS_TOKEN: 'tok-0123456789abcdef', DATABASE_URL: 'postgres://u:p%40ss@db/store', REDIS_URL: 'redis://:hunter2@cache', PORT: '3000' }
+  const message = 'driver said: tok-0123456789abcdef, p%40ss, p@ss and hunter2 at port 3000 for postgres://nobody@db/x'
+  t.equal(withoutSecrets(message, env), 'driver said: ***, ***, *** and *** at port 3000 for postgres://nobody@db/x')
+  t.equal(withoutSecrets('nothing secret', {}), 'nothing secret')
 })

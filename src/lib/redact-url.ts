@@ -63,3 +63,15 @@ export function redactCredentials (text: string): string {
   const shown = colon === -1 && plainUser === user ? user : plainUser ? `${plainUser}:***` : '***'
   return `${scheme}${shown}@${redactUrl(rest.slice(at + 1))}`
 }
+
+/** The password in a URL's user-info (taken up to the last @, as redactCredentials does), decoded too; none for none. */
+export function urlPasswords (text: string): string[] {
+  const rest = text.slice(SCHEME.exec(text)?.[0].length ?? 0)
+  const password = /^[^:@/]*:(.*)@/.exec(rest)?.[1]
+  if (!password) return []
+  let decoded = password
+  try {
+    decoded = decodeURIComponent(password)
+  } catch {}
+  return decoded === password ? [password] : [password, decoded]
+}

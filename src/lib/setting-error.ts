@@ -1,4 +1,4 @@
-import { redactCredentials } from './redact-url.js'
+import { redactCredentials, urlPasswords } from './redact-url.js'
 
 /**
  * A start-up failure one setting is the cause of: its message names the setting and shows
@@ -66,12 +66,5 @@ export function firstMessage (error: unknown): string {
 
 // A driver's message could quote the password it was given: it is cut out, encoded or not.
 function withoutPassword (reason: string, value: string): string {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:@]*:(.*)@/i.exec(value)
-  const password = match?.[1]
-  if (!password) return reason
-  let decoded = password
-  try {
-    decoded = decodeURIComponent(password)
-  } catch {}
-  return reason.replaceAll(password, '***').replaceAll(decoded, '***')
+  return urlPasswords(value).reduce((text, password) => text.replaceAll(password, '***'), reason)
 }
