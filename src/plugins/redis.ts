@@ -22,7 +22,7 @@ const CONNECT_TIMEOUT_MS = 2000
 // A rate-limit check must never hold a request up for long: past this it counts locally.
 const COMMAND_TIMEOUT_MS = 250
 const MAX_RECONNECT_DELAY_MS = 2000
-// How long the start waits for Redis's first answer: enough to hear a refused login, not an outage out.
+// How long the start waits for Redis's first answer: long enough to hear a refused login; an outage is not waited out.
 const FIRST_ANSWER_WAIT_MS = 1000
 
 /** The reason `error` means REDIS_URL itself is wrong (no retry can mend it), or null for an outage. */
