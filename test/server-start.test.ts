@@ -44,6 +44,14 @@ async function assertStartFails (t: TestContext, cases: Case[]): Promise<void> {
   }
 }
 
+/**
+ * A service helper's answer, without its skip: an unreachable service only drops its own cases
+ * (the helper's plan(0) would end the whole test, whose other cases still run). On CI it throws.
+ */
+function keepGoing (t: TestContext, service: string) {
+  return { teardown: (fn: () => unknown) => t.teardown(fn), plan: () => t.comment(`${service} not reachable: its cases skipped`) }
+}
+
 const nameAndValue = (setting: string, shown: string) => new RegExp(`^store-api: failed to start: ${setting} \\(${shown.replace(/[.*?()/]/g, '\\$&')}\\): `)
 
 async function databaseCases (t: TestContext): Promise<Case[]> {
@@ -52,7 +60,7 @@ async function databaseCases (t: TestContext): Promise<Case[]> {
     { label: 'refused, with a password', env: { DATABASE_URL: `postgres://nobody:${SECRET}@127.0.0.1:1/x` }, says: nameAndValue('DATABASE_URL', 'postgres://nobody:***@127.0.0.1:1/x') },
     { label: 'unknown host', env: { DATABASE_URL: `postgres://u:${SECRET}@no-such-host.invalid/x` }, says: /DATABASE_URL \(postgres:\/\/u:\*\*\*@no-such-host\.invalid\/x\): unknown host/ }
   ]
-  const database = await postgresUrl(t)
+  const database = await postgresUrl(keepGoing(t, 'PostgreSQL'))
   if (!database) return cases
   const role = new URL(database)
   role.username = 'no_such_role_25'
@@ -71,7 +79,7 @@ async function redisCases (t: TestContext): Promise<Case[]> {
   const cases: Case[] = [
     { label: 'Redis: unknown host', env: { REDIS_URL: `redis://:${SECRET}@no-such-host.invalid:6379` }, says: /REDIS_URL \(redis:\/\/\*\*\*@no-such-host\.invalid:6379\): unknown host/ }
   ]
-  const redis = await redisUrl(t)
+  const redis = await redisUrl(keepGoing(t, 'Redis'))
   if (!redis) return cases
   const login = new URL(redis.url)
   login.username = 'no_such_user_25'
