@@ -6,6 +6,9 @@ import { drizzle } from 'drizzle-orm/node-postgres'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { parsePrice } from '../src/lib/price.js'
+import { firstMessage, SettingError } from '../src/lib/setting-error.js'
+import { openFailure } from '../src/store/open-store.js'
+import { readJsonColumn, readSnapshot } from '../src/store/query/json-column.js'
 import type { PgDb as Tx } from '../src/store/pg/db.js'
 import type { ProductSnapshot } from '../src/store/query/snapshots.js'
 import * as schema from '../src/store/pg/schema.js'
@@ -23,10 +26,13 @@ function sqlitePath (from: string): string {
   return from.startsWith('file:') ? from.slice('file:'.length) : from
 }
 
-/** A snapshot as either SQLite layout wrote it: the domain product, or the response JSON. */
-function snapshot (text: unknown, versions: Map<number, number>, role: 'before' | 'after'): ProductSnapshot | null {
-  if (typeof text !== 'string') return null
-  const value = JSON.parse(text) as Record<string, unknown>
+/**
+ * A snapshot as either SQLite layout wrote it: the domain product, or the response JSON; read
+ * back as the store reads it, so SQL NULL and a stored JSON null are both "no product".
+ */
+function snapshot (stored: unknown, versions: Map<number, number>, role: 'before' | 'after'): ProductSnapshot | null {
+  const value = readSnapshot<Record<string, unknown>>(stored)
+  if (value === null) return null
   const time = (v: unknown) => (typeof v === 'number' ? v : Date.parse(String(v)))
   const id = Number(value.id)
   // Older entries carry no version: it is rebuilt by counting the product's changes.
@@ -89,16 +95,26 @@ async function copyTables (sqlite: Database.Database, tx: Tx, now: number): Prom
   counts.idempotency_keys = await insertAll(tx, schema.idempotencyKeys, all('idempotency_keys', 'created_at'), (r) =>
     r.status === null || r.body === null || Number(r.created_at) < now - IDEMPOTENCY_RETENTION_MS
       ? null
-      : { sub: r.sub, key: r.key, requestHash: r.request_hash, status: r.status, body: r.body, headers: JSON.parse(String(r.headers ?? '{}')), createdAt: r.created_at }
+      : { sub: r.sub, key: r.key, requestHash: r.request_hash, status: r.status, body: r.body, headers: readJsonColumn(r.headers) ?? {}, createdAt: r.created_at }
   )
   return counts
 }
 
 /** Copies everything from the SQLite file at `from` into the empty PostgreSQL database at `to`. */
 async function copySqliteToPg (from: string, to: string, now = Date.now()): Promise<Counts> {
-  const sqlite = new Database(sqlitePath(from), { readonly: true, fileMustExist: true })
+  let sqlite: Database.Database
+  try {
+    sqlite = new Database(sqlitePath(from), { readonly: true, fileMustExist: true })
+  } catch (error) {
+    throw new SettingError('--from', from, `cannot open: ${firstMessage(error)}`, { cause: error })
+  }
   // Opening the store applies the migrations; the copy itself runs in one transaction.
-  await (await openPgStore(to)).close()
+  try {
+    await (await openPgStore(to)).close()
+  } catch (error) {
+    sqlite.close()
+    throw new SettingError('--to', to, openFailure(error), { cause: error })
+  }
   const client = new pg.Client({ connectionString: to })
   await client.connect()
   try {

@@ -1,7 +1,16 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { redactCredentials, urlPasswords } from './lib/redact-url.js'
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/**
+ * How much of a setting's value an error may show: 'value' marks a secret never shown at all
+ * (tokens, keys); 'url' a URL shown with its password and credential parameters masked.
+ * Unmarked settings are shown as typed. Read by settingSecrecy().
+ */
+export type Secrecy = 'value' | 'url'
+const secret = (secrecy: Secrecy) => ({ secret: secrecy })
 
 export const EnvSchema = Type.Object({
   NODE_ENV: Type.Union(
@@ -15,27 +24,27 @@ export const EnvSchema = Type.Object({
     { default: 'info' }
   ),
   // file:<path> or :memory: for the embedded SQLite; postgres://user@host:5432/db for PostgreSQL.
-  DATABASE_URL: Type.String({ pattern: '^(file:.+|:memory:|postgres(ql)?://.+)$', default: 'file:./data/store.db' }),
+  DATABASE_URL: Type.String({ pattern: '^(file:.+|:memory:|postgres(ql)?://.+)$', default: 'file:./data/store.db', ...secret('url') }),
   // PostgreSQL connections per replica; mind the server's max_connections times the replicas.
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
   // Shared rate budgets across replicas; without it, budgets are counted per process.
-  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+', ...secret('url') })),
   // Starts every key this service writes in Redis, so several deployments (or tests) can share one.
   REDIS_KEY_PREFIX: Type.String({ maxLength: 200, default: 'store-api:' }),
   // Enables GET /metrics (Prometheus text), answered only to `Authorization: Bearer <METRICS_TOKEN>`.
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$', ...secret('value') })),
   // Behind a load balancer: true, a hop count, or comma-separated addresses/CIDRs to trust X-Forwarded-For from.
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   AUTH0_DOMAIN: Type.Optional(
     Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$' })
   ),
-  AUTH0_ISSUER_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  AUTH0_ISSUER_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://', ...secret('url') })),
   AUTH0_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   AUTH0_ROLE_CLAIM: Type.String({ minLength: 1, default: 'https://store-api/roles' }),
   AUTH0_ADMIN_ROLE: Type.String({ minLength: 1, default: 'admin' }),
   // An Auth0 application's client id: enables Swagger UI sign-in and the Auth0 logout URL.
   AUTH0_CLIENT_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' })),
-  AUTH0_LOGOUT_RETURN_TO: Type.Optional(Type.String({ pattern: '^https?://' })),
+  AUTH0_LOGOUT_RETURN_TO: Type.Optional(Type.String({ pattern: '^https?://', ...secret('url') })),
   USERINFO_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 600 }),
   USERINFO_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 1500 }),
   // Bounds on how hard a token can make us lean on the issuer's JWKS endpoint.
@@ -81,15 +90,15 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   for (const [key, text] of Object.entries(known)) {
     const type = (EnvSchema.properties as Record<string, { type?: string }>)[key]?.type
     if ((type === 'integer' && !/^-?\d+$/.test(text)) || (type === 'number' && !/^-?\d+(\.\d+)?$/.test(text))) {
-      throw new ConfigError(`Invalid environment variable ${key}: expected ${type === 'integer' ? 'a whole number' : 'a number'} (got ${JSON.stringify(text)})`)
+      throw new ConfigError(`Invalid environment variable ${key}: expected ${type === 'integer' ? 'a whole number' : 'a number'}${shown(key, text)}`)
     }
   }
   const candidate = Value.Convert(EnvSchema, Value.Default(EnvSchema, { ...known }))
   const firstError = Value.Errors(EnvSchema, candidate).First()
   if (firstError) {
     const variable = firstError.path.replace(/^\//, '').split('/')[0] ?? ''
-    const shown = variable && known[variable] !== undefined ? ` (got ${JSON.stringify(withoutCredentials(known[variable]))})` : ''
-    throw new ConfigError(`Invalid environment variable ${variable}: ${describe(firstError.message)}${shown}`)
+    const text = known[variable]
+    throw new ConfigError(`Invalid environment variable ${variable}: ${describe(firstError.message)}${text === undefined ? '' : shown(variable, text)}`)
   }
   const config = candidate as Config
   checkIssuer(config)
@@ -97,13 +106,37 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   return config
 }
 
-/** A URL's password (and a lone user-info secret) replaced, so it can be shown in an error or a log. */
-export function withoutCredentials (text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_match, scheme: string, userInfo: string) => {
-    const user = userInfo.includes(':') ? userInfo.slice(0, userInfo.indexOf(':')) : userInfo
-    return `${scheme}${user ? `${user}:***` : '***'}@`
-  })
+/** The secrecy EnvSchema marks `setting` with, or null when its value may be shown as typed. */
+export function settingSecrecy (setting: string): Secrecy | null {
+  const schema = (EnvSchema.properties as Record<string, { secret?: Secrecy }>)[setting]
+  return schema?.secret ?? null
 }
+
+/** A setting's value as an error may show it, by its marked secrecy: ' (got "...")', or nothing of a secret. */
+function shown (setting: string, text: string): string {
+  const secrecy = settingSecrecy(setting)
+  if (secrecy === 'value') return ' (the value is secret: not shown)'
+  return ` (got ${JSON.stringify(secrecy === 'url' ? redactCredentials(text) : text)})`
+}
+
+/**
+ * `text` with the value of every secret setting set in `env` cut out: a token whole, a URL's
+ * password. The last guard for a message this code did not write (a driver's, say).
+ */
+export function withoutSecrets (text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let result = text
+  for (const setting of Object.keys(EnvSchema.properties)) {
+    const value = env[setting]
+    const secrecy = settingSecrecy(setting)
+    if (!value || secrecy === null) continue
+    const secrets = secrecy === 'value' ? [value] : urlPasswords(value)
+    for (const secret of secrets) result = result.replaceAll(secret, '***')
+  }
+  return result
+}
+
+/** A URL's password (and its credential parameters) masked, so it can be shown in an error or a log. */
+export const withoutCredentials = redactCredentials
 
 function describe (message: string): string {
   const text = message.replace(/^Expected union value$/, 'not one of the allowed values')

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, withoutSecrets } from './config.js'
 
 // Once close() began: how long the requests in flight (and bodies still arriving) may take
 // before their connections are closed; then how long the rest of closing may take.
@@ -53,6 +53,7 @@ async function main (): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`store-api: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  // A SettingError names its setting, masked; any other message is still stripped of every secret.
+  process.stderr.write(`store-api: failed to start: ${withoutSecrets(error instanceof Error ? error.message : String(error))}\n`)
   process.exit(1)
 })

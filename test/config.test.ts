@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, databasePath, databaseTarget, issuerSettings, loadConfig, trustProxy, withoutCredentials } from '../src/config.js'
+import { ConfigError, databasePath, databaseTarget, EnvSchema, issuerSettings, loadConfig, settingSecrecy, trustProxy, withoutCredentials, withoutSecrets } from '../src/config.js'
 
 const AUDIENCE = 'https://store-api.test/'
 
@@ -230,4 +230,64 @@ t.test('numbers that are not plain integers are refused', async (t) => {
   t.match(error?.message ?? '', /"5e3"/, 'the message quotes what was typed, not "(got 5)"')
   const range = configError(t, { PORT: '70000' })
   t.match(range?.message ?? '', /\(got "70000"\)/, 'an out-of-range value is quoted as typed')
+})
+
+// Every setting that can hold a credential, with invalid values that carry one: [setting, value, what must never be printed].
+const SECRET_CASES: Array<[string, string, string]> = [
+  ['METRICS_TOKEN', 'correct horse battery staple 42', 'correct horse'],
+  ['METRICS_TOKEN', 'sh0rt-s3cret', 'sh0rt-s3cret'],
+  ['METRICS_TOKEN', `Tok3n${'x'.repeat(300)}`, 'Tok3n'],
+  ['METRICS_TOKEN', 'n0n-ascii-s3cret-éééééééé', 'n0n-ascii'],
+  ['DATABASE_URL', 'mysql://store:hunter2@db/store', 'hunter2'],
+  ['DATABASE_URL', 'postgress://store:p@ss/w#rd?x@db/store', 'ss/w#rd'],
+  ['DATABASE_URL', 'store:hunter2@db/store', 'hunter2'],
+  ['DATABASE_URL', 'postgres://store:hunter2@db', 'hunter2'],
+  ['DATABASE_URL', 'pg://db/store?password=hunter2', 'hunter2'],
+  ['REDIS_URL', 'http://:hunter2@cache:6379', 'hunter2'],
+  ['REDIS_URL', 'redis://user:hunter2@', 'hunter2'],
+  ['REDIS_URL', 'cache:hunter2@6379', 'hunter2'],
+  ['AUTH0_ISSUER_BASE_URL', 'ftp://user:hunter2@tenant.example/', 'hunter2'],
+  ['AUTH0_ISSUER_BASE_URL', 'https://user:hunter2@tenant.example/', 'hunter2'],
+  ['AUTH0_LOGOUT_RETURN_TO', 'ftp://user:hunter2@shop.example/', 'hunter2']
+]
+
+t.test('no configuration error prints a secret setting\'s value, nor a URL\'s password', async (t) => {
+  for (const [setting, value, hidden] of SECRET_CASES) {
+    const env: Record<string, string> = { [setting]: value }
+    if (setting.startsWith('AUTH0_')) env.AUTH0_AUDIENCE = AUDIENCE
+    const label = `${setting}=${JSON.stringify(value.slice(0, 40))}`
+    const error = configError(t, env)
+    assertNames(t, error, setting, label)
+    t.notOk(error?.message.includes(hidden), `${label}: ${JSON.stringify(hidden)} is not printed (${error?.message})`)
+  }
+  const typed = configError(t, { DATABASE_URL: 'mysql://store:hunter2@db/store' })
+  t.match(typed?.message ?? '', /\(got "mysql:\/\/store:\*\*\*@db\/store"\)/, 'a URL is still shown, its password masked')
+})
+
+t.test('every setting that can hold a credential is marked secret in the schema', async (t) => {
+  const settings = Object.keys(EnvSchema.properties)
+  for (const setting of settings) {
+    if (/TOKEN|SECRET|PASSWORD|(?<!_)KEY$|PRIVATE/.test(setting)) t.equal(settingSecrecy(setting), 'value', `${setting} is never shown`)
+    else if (/_URL$|RETURN_TO$/.test(setting)) t.equal(settingSecrecy(setting), 'url', `${setting} is shown with its password masked`)
+  }
+  t.same(settings.filter((setting) => settingSecrecy(setting) !== null).sort(),
+    ['AUTH0_ISSUER_BASE_URL', 'AUTH0_LOGOUT_RETURN_TO', 'DATABASE_URL', 'METRICS_TOKEN', 'REDIS_URL'])
+  t.equal(settingSecrecy('PORT'), null)
+})
+
+t.test('withoutCredentials masks a password whatever it holds', async (t) => {
+  t.equal(withoutCredentials('postgres://nobody@127.0.0.1:1/x'), 'postgres://nobody@127.0.0.1:1/x', 'a lone user name is kept')
+  t.equal(withoutCredentials('postgres://u:p@ss@h/d'), 'postgres://u:***@h/d', 'a password holding @')
+  t.equal(withoutCredentials('postgres://u:p@ss/w#rd?x@h/d'), 'postgres://u:***', 'read two ways: nothing past the user')
+  t.equal(withoutCredentials('postgres://h/d?sslmode=require&password=hunter2'), 'postgres://h/d?sslmode=require&password=[redacted]')
+  t.equal(withoutCredentials('u:hunter2@h/d'), 'u:***@h/d', 'no scheme')
+  t.notMatch(withoutCredentials('postgres://nobody@h/d?password=a@hunter2'), /hunter2|password=a/)
+  t.equal(withoutCredentials('file:./data/store.db'), 'file:./data/store.db')
+})
+
+t.test('withoutSecrets cuts every secret setting\'s value out of a message it did not write', async (t) => {
+  const env = { METRICS_TOKEN: 'tok-0123456789abcdef', DATABASE_URL: 'postgres://u:p%40ss@db/store', REDIS_URL: 'redis://:hunter2@cache', PORT: '3000' }
+  const message = 'driver said: tok-0123456789abcdef, p%40ss, p@ss and hunter2 at port 3000 for postgres://nobody@db/x'
+  t.equal(withoutSecrets(message, env), 'driver said: ***, ***, *** and *** at port 3000 for postgres://nobody@db/x')
+  t.equal(withoutSecrets('nothing secret', {}), 'nothing secret')
 })

@@ -39,3 +39,39 @@ export function redactUrl (url: string): string {
   if (question === -1) return url
   return `${url.slice(0, question + 1)}${url.slice(question + 1).split('&').map(redactParameter).join('&')}`
 }
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+
+/**
+ * A connection URL as it may be shown in an error or a log: the password in its user-info
+ * replaced by ***, and the query parameters that can carry a credential masked as redactUrl does.
+ * A driver may read an unencoded @ / ? or # as part of the password or of the query: when the
+ * text can be read both ways, nothing past the user name is shown.
+ */
+export function redactCredentials (text: string): string {
+  // Without a scheme:// (a typo), the whole text is read as user-info@rest, never shown as it is.
+  const scheme = SCHEME.exec(text)?.[0] ?? ''
+  const rest = text.slice(scheme.length)
+  const at = rest.lastIndexOf('@')
+  if (at === -1) return `${scheme}${redactUrl(rest)}`
+  const userInfo = rest.slice(0, at)
+  const colon = userInfo.indexOf(':')
+  const user = colon === -1 ? userInfo : userInfo.slice(0, colon)
+  const plainUser = /[/?#@]/.test(user) ? '' : user
+  if (/[/?#]/.test(userInfo)) return `${scheme}${plainUser ? `${plainUser}:` : ''}***`
+  // A lone user name is no secret (postgres://nobody@host); anything after a colon is the password.
+  const shown = colon === -1 && plainUser === user ? user : plainUser ? `${plainUser}:***` : '***'
+  return `${scheme}${shown}@${redactUrl(rest.slice(at + 1))}`
+}
+
+/** The password in a URL's user-info (taken up to the last @, as redactCredentials does), decoded too; none for none. */
+export function urlPasswords (text: string): string[] {
+  const rest = text.slice(SCHEME.exec(text)?.[0].length ?? 0)
+  const password = /^[^:@/]*:(.*)@/.exec(rest)?.[1]
+  if (!password) return []
+  let decoded = password
+  try {
+    decoded = decodeURIComponent(password)
+  } catch {}
+  return decoded === password ? [password] : [password, decoded]
+}

@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
-import { withoutCredentials } from '../config.js'
+import { redactCredentials } from '../lib/redact-url.js'
 import { RedisWindow } from '../lib/redis-window.js'
+import { firstMessage, networkReason, SettingError } from '../lib/setting-error.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,10 +22,39 @@ const CONNECT_TIMEOUT_MS = 2000
 // A rate-limit check must never hold a request up for long: past this it counts locally.
 const COMMAND_TIMEOUT_MS = 250
 const MAX_RECONNECT_DELAY_MS = 2000
+// How long the start waits for Redis's first answer: long enough to hear a refused login; an outage is not waited out.
+const FIRST_ANSWER_WAIT_MS = 1000
+
+/** The reason `error` means REDIS_URL itself is wrong (no retry can mend it), or null for an outage. */
+function misconfiguration (error: Error): string | null {
+  if (/^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password/i.test(error.message)) return `login refused: ${error.message}`
+  if (/DB index is out of range|invalid DB index/i.test(error.message)) return `no such database: ${error.message}`
+  if ((error as { code?: unknown }).code === 'ENOTFOUND') return 'unknown host: ENOTFOUND'
+  return null
+}
+
+/** Resolves with Redis's first error, or null once it is ready or has not answered in time. */
+async function firstAnswer (client: Redis): Promise<Error | null> {
+  return new Promise((resolve) => {
+    const done = (error: Error | null) => {
+      clearTimeout(timer)
+      client.off('ready', onReady)
+      client.off('error', onError)
+      resolve(error)
+    }
+    const onReady = () => done(null)
+    const onError = (error: Error) => done(error)
+    const timer = setTimeout(() => done(null), FIRST_ANSWER_WAIT_MS)
+    client.once('ready', onReady)
+    client.once('error', onError)
+  })
+}
 
 /**
- * Connects to REDIS_URL when it is set. The boot never waits for Redis: a replica whose Redis
- * is down still serves (its budgets count per process) and /ready says so. Commands are never
+ * Connects to REDIS_URL when it is set. The boot does not wait out a Redis outage: a replica
+ * whose Redis is down still serves (its budgets count per process) and /ready says so. It waits
+ * up to a second for the first answer, so a REDIS_URL no retry can mend (login refused, unknown
+ * host, no such database) fails the start as a SettingError naming it. Commands are never
  * queued while disconnected, so a request fails over to the local count at once.
  */
 export default fp(
@@ -43,20 +73,27 @@ export default fp(
       maxRetriesPerRequest: 0,
       retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS)
     })
-    const target = withoutCredentials(url)
+    const target = redactCredentials(url)
     let down = false
     let reached = false
     client.on('error', (error: Error) => {
       if (down) return
       down = true
-      // Only the message, masked: the error object could carry the connection options.
-      fastify.log.warn({ reason: withoutCredentials(error.message), redis: target }, 'Redis is unreachable: rate budgets are counted per process until it is back')
+      // Only the reason, masked: the error object could carry the connection options.
+      const reason = new SettingError('REDIS_URL', url, misconfiguration(error) ?? networkReason(error) ?? firstMessage(error)).message
+      fastify.log.warn({ reason, redis: target }, `${reason}: Redis is unreachable: rate budgets are counted per process until it is back`)
     })
     client.on('ready', () => {
       reached = true
       if (down) fastify.log.info({ redis: target }, 'Redis is back: rate budgets are shared again')
       down = false
     })
+    const first = await firstAnswer(client)
+    const wrong = first && misconfiguration(first)
+    if (wrong) {
+      client.disconnect()
+      throw new SettingError('REDIS_URL', url, wrong, { cause: first })
+    }
     fastify.decorate('redis', client)
     fastify.decorate('redisWindow', new RedisWindow(client, `${fastify.config.REDIS_KEY_PREFIX}rl:`))
     fastify.decorate('sharedBudgets', () => {

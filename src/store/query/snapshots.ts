@@ -1,4 +1,5 @@
 import type { Product } from '../types.js'
+import { readSnapshot } from './json-column.js'
 
 /** A product as the audit trail stores it (JSON): the domain product, timestamps in epoch milliseconds. */
 export interface ProductSnapshot {
@@ -20,8 +21,11 @@ export function fromMillis (row: ProductSnapshot): Product {
   return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) }
 }
 
-/** The product a snapshot holds; null when there was none (the column, or the JSON in it, is null). */
-export function fromSnapshot (snapshot: ProductSnapshot | null | undefined): Product | null {
-  if (snapshot === null || snapshot === undefined) return null
-  return fromMillis(snapshot)
+/**
+ * The product a snapshot column holds, as either driver hands it (text or parsed); null when
+ * there was none: SQL NULL, or a stored JSON null (a copied or hand-written row).
+ */
+export function fromSnapshot (stored: unknown): Product | null {
+  const snapshot = readSnapshot<ProductSnapshot>(stored)
+  return snapshot === null ? null : fromMillis(snapshot)
 }

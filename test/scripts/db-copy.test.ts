@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { runTsSync, tempDir } from './helpers/process.js'
-import { openPgStore, postgresUrl } from './helpers/services.js'
+import { runTsSync, tempDir } from '../helpers/process.js'
+import { openPgStore, postgresUrl } from '../helpers/services.js'
 
 // The SQLite layout the copy reads (the committed SQLite migrations' tables, as they stand).
 const SQLITE_TABLES = `
@@ -78,4 +78,16 @@ t.test('db:copy moves a SQLite store into an empty PostgreSQL one, keeping ids, 
   const again = run()
   t.equal(again.status, 1, 'a second copy into the now non-empty database is refused')
   t.match(again.stderr, /not empty/)
+})
+
+t.test('db:copy names the argument it cannot open, its password masked', async (t) => {
+  const file = join(tempDir(t), 'store.db')
+  makeSqlite(file)
+  const result = runTsSync('scripts/db-copy.ts', ['--from', `file:${file}`, '--to', 'postgres://store:S3cret-pw@127.0.0.1:1/x'], {}, 60_000)
+  t.equal(result.status, 1)
+  t.equal(result.stderr, 'db-copy: --to (postgres://store:***@127.0.0.1:1/x): cannot connect: ECONNREFUSED\n')
+  const missing = runTsSync('scripts/db-copy.ts', ['--from', `file:${file}.missing`, '--to', 'postgres://store:S3cret-pw@127.0.0.1:1/x'], {}, 60_000)
+  t.equal(missing.status, 1)
+  t.match(missing.stderr, /^db-copy: --from \(file:[^)]+\.missing\): cannot open/)
+  t.notMatch(result.stderr + missing.stderr, /S3cret/)
 })
