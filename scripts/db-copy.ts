@@ -27,6 +27,21 @@ function sqlitePath (from: string): string {
 }
 
 /**
+ * A live idempotency record: its domain result (the current layout), or the HTTP response an
+ * older version stored; an expired or unfinished one is not copied.
+ */
+function idempotencyRow (now: number) {
+  return (r: Row) => {
+    if (Number(r.created_at) < now - IDEMPOTENCY_RETENTION_MS) return null
+    const record = { sub: r.sub, key: r.key, requestHash: r.request_hash, createdAt: r.created_at }
+    const result = readJsonColumn(r.result)
+    if (result !== null) return { ...record, result: result as ProductSnapshot | ProductSnapshot[] }
+    if (r.status === null || r.body === null) return null
+    return { ...record, status: r.status, body: r.body, headers: readJsonColumn(r.headers) ?? {} }
+  }
+}
+
+/**
  * A snapshot as either SQLite layout wrote it: the domain product, or the response JSON; read
  * back as the store reads it, so SQL NULL and a stored JSON null are both "no product".
  */
@@ -92,11 +107,7 @@ async function copyTables (sqlite: Database.Database, tx: Tx, now: number): Prom
   }))
   counts.revoked_tokens = await insertAll(tx, schema.revokedTokens, all('revoked_tokens', 'token_id'), (r) => ({ sub: r.sub, tokenId: r.token_id, expiresAt: r.expires_at }))
   counts.subject_revocations = await insertAll(tx, schema.subjectRevocations, all('subject_revocations', 'sub'), (r) => ({ sub: r.sub, revokedBefore: r.revoked_before }))
-  counts.idempotency_keys = await insertAll(tx, schema.idempotencyKeys, all('idempotency_keys', 'created_at'), (r) =>
-    r.status === null || r.body === null || Number(r.created_at) < now - IDEMPOTENCY_RETENTION_MS
-      ? null
-      : { sub: r.sub, key: r.key, requestHash: r.request_hash, status: r.status, body: r.body, headers: readJsonColumn(r.headers) ?? {}, createdAt: r.created_at }
-  )
+  counts.idempotency_keys = await insertAll(tx, schema.idempotencyKeys, all('idempotency_keys', 'created_at'), idempotencyRow(now))
   return counts
 }
 

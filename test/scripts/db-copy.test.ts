@@ -36,7 +36,9 @@ function makeSqlite (path: string): void {
   audit.run(T0, 'auth0|ann', 'create', 40, null, responseJson(40, 'Mug', '19.99', T0), 'r3')
   const now = Date.now()
   const key = db.prepare('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?, ?, ?)')
-  key.run('auth0|ann', 'live', 'h1', 201, '{"id":40}', json({ location: '/products/40' }), now - 1000)
+  // As the version before result records wrote it: the response's body and headers.
+  const body = json({ id: 40, title: 'Tart', price: '3.00', image: 'i', createdAt: new Date(T0).toISOString(), updatedAt: new Date(T0).toISOString() })
+  key.run('auth0|ann', 'live', 'h1', 201, body, json({ location: '/products/40', etag: 'W/"40.1"' }), now - 1000)
   key.run('auth0|ann', 'running', 'h2', null, null, null, now - 1000)
   key.run('auth0|ann', 'old', 'h3', 201, '{}', '{}', now - 2 * 86_400_000)
   db.close()
@@ -67,7 +69,10 @@ t.test('db:copy moves a SQLite store into an empty PostgreSQL one, keeping ids, 
   t.equal(await store.revocations.isRevoked('auth0|ann', 'jti-1', null), true)
   t.equal(await store.revocations.isRevoked('auth0|bob', 'any', 1_700_000_000), true)
   t.match(await store.users.get('auth0|ann'), { name: 'Ann', isAdmin: true, lastSeenAt: new Date(T0 + 5) })
-  t.match(await store.idempotency.find('auth0|ann', 'live', new Date(0)), { requestHash: 'h1', response: { status: 201, headers: { location: '/products/40' } } })
+  t.match(await store.idempotency.find('auth0|ann', 'live', new Date(0)), {
+    requestHash: 'h1',
+    result: { id: 40, title: 'Tart', priceCents: 300, version: 1 }
+  }, 'an old-layout record is copied and read back as its domain result')
   t.equal(await store.idempotency.find('auth0|ann', 'running', new Date(0)), null, 'unfinished records are not copied')
   t.equal(await store.idempotency.find('auth0|ann', 'old', new Date(0)), null, 'expired records are not copied')
   const feed = await store.products.changes(null, 10)
