@@ -1,11 +1,14 @@
 /**
- * `npm run test:postgres`: the HTTP suites again, each app on a fresh PostgreSQL database
- * (TEST_DATABASE=postgres). Where PostgreSQL cannot be reached it says so and stops with
- * success, except on CI (CI=true), where nothing may be skipped.
+ * `npm run test:postgres`, the last step of `npm test`: the HTTP suites again, each app on a
+ * fresh PostgreSQL database (TEST_DATABASE=postgres).
+ *
+ * A service that answers but refuses the tests (a wrong role, password or database in
+ * TEST_POSTGRES_URL / TEST_REDIS_URL) fails, always. Where nothing listens it says plainly,
+ * as the run's last lines, what was skipped and how to run it, and stops with success;
+ * on CI (CI=true) nothing may be skipped, so that fails too.
  */
 import { spawnSync } from 'node:child_process'
-import pg from 'pg'
-import { DEFAULT_POSTGRES_URL } from '../test/helpers/services.js'
+import { probePostgres, probeRedis, ServiceConfigError, type TestService, testPostgres, testRedis, unreachableMessage } from '../test/helpers/services.js'
 
 // The suites that drive the app over HTTP; the others do not depend on the database behind it.
 const HTTP_SUITES = [
@@ -15,35 +18,38 @@ const HTTP_SUITES = [
   'routes/hostile-queries'
 ].map((name) => `test/${name}.test.ts`)
 
-async function reachable (url: string): Promise<unknown> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 })
-  client.on('error', () => {})
+/** Null when the service is there; the reason when nothing listens. Exits 1 on a configuration error. */
+async function probe (service: TestService, check: (service: TestService) => Promise<string | null>): Promise<string | null> {
   try {
-    await client.connect()
-    await client.query('SELECT 1')
-    return null
+    return await check(service)
   } catch (error) {
-    return error
-  } finally {
-    await client.end().catch(() => {})
+    if (!(error instanceof ServiceConfigError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    process.exit(1)
   }
 }
 
-const url = process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL
-const { hostname, port } = new URL(url)
-const failure = await reachable(url)
-if (failure !== null) {
-  const message = `PostgreSQL not reachable at ${hostname}:${port} (${String(failure)})`
-  if (process.env.CI === 'true') {
-    process.stderr.write(`${message}: CI must run the HTTP suites on PostgreSQL.\n`)
-    process.exit(1)
-  }
-  process.stdout.write(`${message}: SKIPPED the HTTP suites on PostgreSQL. Start PostgreSQL (or set TEST_POSTGRES_URL) and run \`npm run test:postgres\`.\n`)
-  process.exit(0)
+const postgres = testPostgres()
+const redis = testRedis()
+const skipped: string[] = []
+const redisDown = await probe(redis, probeRedis)
+if (redisDown !== null) skipped.push(unreachableMessage(redis, redisDown))
+const postgresDown = await probe(postgres, probePostgres)
+if (postgresDown !== null) {
+  skipped.push(unreachableMessage(postgres, postgresDown) + ' That includes the HTTP suites on PostgreSQL (npm run test:postgres).')
 }
-process.stdout.write(`The HTTP suites again, on PostgreSQL at ${hostname}:${port}:\n`)
-const run = spawnSync('npx', ['tap', '--disable-coverage', ...HTTP_SUITES], {
-  stdio: 'inherit',
-  env: { ...process.env, TEST_DATABASE: 'postgres' }
-})
-process.exit(run.status ?? 1)
+if (skipped.length > 0 && process.env.CI === 'true') {
+  process.stderr.write(`${skipped.join('\n')}\nCI must run every test: failing.\n`)
+  process.exit(1)
+}
+let status = 0
+if (postgresDown === null) {
+  process.stdout.write(`The HTTP suites again, on PostgreSQL (${postgres.envName}):\n`)
+  const run = spawnSync('npx', ['tap', '--disable-coverage', ...HTTP_SUITES], {
+    stdio: 'inherit',
+    env: { ...process.env, TEST_DATABASE: 'postgres' }
+  })
+  status = run.status ?? 1
+}
+for (const line of skipped) process.stdout.write(`SKIPPED: ${line}\n`)
+process.exit(status)

@@ -27,9 +27,7 @@ export async function freePort (): Promise<number> {
 /**
  * A child environment with only what Node needs to run, plus `env`; nothing from the
  * caller's environment (a stray AUTH0_* or PORT) leaks into the process under test.
- * Not NODE_V8_COVERAGE: tsx minifies what it loads, so a child's coverage maps each file to
- * one statement, and merged with the test processes' real coverage it replaced theirs in
- * whichever order the files were read (a random run failed the thresholds).
+ * (A child records no coverage whatever its environment: see coverage-scope.ts.)
  */
 export function childEnv (env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {}

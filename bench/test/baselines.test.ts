@@ -1,14 +1,14 @@
-// The benchmark's baselines (bench/baselines/*.mjs) run as the bench runs them: the two that
-// are targets (same policy, bare parts) must carry the API's per-response policy, and both
-// data sources must serve the same page.
+// `npm run bench:test`, not part of `npm test`: the benchmark's baselines (bench/baselines/*.mjs)
+// run as the bench runs them. The two that are targets (same policy, bare parts) must carry the
+// API's per-response policy, and both data sources must serve the same page.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import t, { type Test } from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { freePort, ROOT, tempDir, waitForHttp } from './helpers/process.js'
-import { postgresUrl } from './helpers/services.js'
+import { bearer, startApp, startIssuer } from '../../test/helpers/app.js'
+import { freePort, ROOT, tempDir, waitForHttp } from '../../test/helpers/process.js'
+import { postgresUrl } from '../../test/helpers/services.js'
 
 // Headers that differ per response or per transport, not per policy.
 const PER_RESPONSE = new Set(['date', 'content-length', 'connection', 'keep-alive', 'etag', 'transfer-encoding'])
