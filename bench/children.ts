@@ -4,7 +4,8 @@
  * cleanups (dropping a PostgreSQL database) run on a normal end and on a signal.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,23 +24,33 @@ export interface Child {
   output(): string
   /** Lines written to stdout and stderr so far (log lines, for the API). */
   lines(): number
+  /** SIGKILL to it and, for a process group leader (npm and the tsc it runs), its group. */
+  kill(): void
 }
 
 const children = new Set<Child>()
 const tempDirs = new Set<string>()
 const asyncCleanups = new Set<() => Promise<void>>()
 
-function killAllSync (): void {
+function killChildren (): void {
   for (const child of children) {
-    if (!child.done) {
-      try {
-        child.proc.kill('SIGKILL')
-      } catch {
-        // already gone
-      }
+    if (!child.done) child.kill()
+  }
+}
+
+const notRemoved = (dir: string, error: unknown) =>
+  process.stderr.write(`bench: could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}\n`)
+
+function killAllSync (): void {
+  killChildren()
+  for (const dir of tempDirs) {
+    // One directory that will not go (a killed writer's last file) must not keep the others.
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 })
+    } catch (error) {
+      notRemoved(dir, error)
     }
   }
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
   tempDirs.clear()
 }
 
@@ -49,9 +60,17 @@ export function onCleanup (cleanup: () => Promise<void>): () => void {
   return () => asyncCleanups.delete(cleanup)
 }
 
-/** Kills the children, then runs the async cleanups, each bounded to 10 s. */
+/**
+ * Kills the children, removes the temporary directories, then runs the async cleanups, each
+ * bounded to 10 s. Removal is async so that this process still answers signals meanwhile:
+ * tsx SIGKILLs a child that does not acknowledge a relayed signal within 30 ms.
+ */
 export async function cleanup (): Promise<void> {
-  killAllSync()
+  killChildren()
+  await Promise.all([...tempDirs].map(async (dir) => {
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 }).catch((error: unknown) => notRemoved(dir, error))
+    tempDirs.delete(dir)
+  }))
   for (const run of [...asyncCleanups]) {
     asyncCleanups.delete(run)
     const bounded = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())
@@ -63,18 +82,61 @@ export async function cleanup (): Promise<void> {
 
 export function installExitHandlers (): void {
   process.on('exit', killAllSync)
+  let stopping = false
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: under npm and tsx one Ctrl-C arrives twice, and with no listener left
+    // tsx's own handler would exit in the middle of the cleanup.
+    process.on(signal, () => {
+      if (stopping) return
+      stopping = true
       process.stderr.write(`\nbench: ${signal}, stopping child processes\n`)
       cleanup().finally(() => process.exit(130))
     })
   }
 }
 
+const TEMP_PREFIX = 'store-api-bench-'
+// Names the run that made a temporary directory, so that a later run can remove it if that run was killed outright.
+const OWNER_FILE = '.bench-owner-pid'
+
 export function newTempDir (): string {
-  const dir = mkdtempSync(join(os.tmpdir(), 'store-api-bench-'))
+  const dir = mkdtempSync(join(os.tmpdir(), TEMP_PREFIX))
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid))
   tempDirs.add(dir)
   return dir
+}
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Removes the temporary directories (an old revision's copy, a seeded database) of bench runs
+ * that ended without their handlers: SIGKILL, or tsx killing its child when the signal reached
+ * only tsx. A directory whose run is still alive, or that names no run, is left alone.
+ */
+export function removeStaleTempDirs (): void {
+  for (const name of readdirSync(os.tmpdir())) {
+    if (!name.startsWith(TEMP_PREFIX)) continue
+    const dir = join(os.tmpdir(), name)
+    let owner: number
+    try {
+      owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'))
+    } catch {
+      continue
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid || alive(owner)) continue
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 })
+    } catch {
+      // a leftover writer still in it: the next run tries again
+    }
+  }
 }
 
 export function removeTempDir (dir: string): void {
@@ -92,8 +154,12 @@ export function baseEnv (): NodeJS.ProcessEnv {
   return env
 }
 
-export function startChild (name: string, command: string, argv: string[], env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(command, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * `group`: the child leads a process group of its own, killed whole, so that what it runs
+ * (npm's `sh -c tsc`) does not outlive it and write into a directory being removed.
+ */
+export function startChild (name: string, command: string, argv: string[], env: NodeJS.ProcessEnv, cwd = ROOT, group = false): Child {
+  const proc = spawn(command, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: group })
   if (proc.pid === undefined) throw new Error(`could not start ${name}`)
   let buffer = ''
   let lines = 0
@@ -117,7 +183,15 @@ export function startChild (name: string, command: string, argv: string[], env: 
       })
     }),
     output: () => buffer,
-    lines: () => lines
+    lines: () => lines,
+    kill: () => {
+      try {
+        if (group) process.kill(-proc.pid!, 'SIGKILL')
+        else proc.kill('SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
   }
   children.add(child)
   return child
@@ -153,10 +227,12 @@ export async function waitFor (url: string, child: Child, timeoutMs = 30_000): P
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last}); ${child.name} output:\n${child.output()}`)
 }
 
-async function runToEnd (name: string, command: string, argv: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  const child = startChild(name, command, argv, { ...process.env })
+export async function runToEnd (name: string, command: string, argv: string[], timeoutMs: number, cwd = ROOT): Promise<{ code: number | null; output: string }> {
+  // npm derives its prefix from cwd; the caller's (set by `npm run bench`) must not override it.
+  const { npm_config_local_prefix: _prefix, ...env } = process.env
+  const child = startChild(name, command, argv, env, cwd, true)
   const timer = setTimeout(() => {
-    if (!child.done) child.proc.kill('SIGKILL')
+    if (!child.done) child.kill()
   }, timeoutMs)
   const { code, signal } = await child.exited
   clearTimeout(timer)
@@ -164,20 +240,27 @@ async function runToEnd (name: string, command: string, argv: string[], timeoutM
   return { code, output: child.output() }
 }
 
-/**
- * `npm run build`. Returns a warning when tsc reported type errors but still emitted dist/
- * (work in progress elsewhere in src/): that dist/ is what gets measured.
- */
-export async function build (): Promise<string | null> {
-  const started = Date.now()
+/** `npm <args>` in `cwd`, to its end. */
+export async function runNpm (args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   // Under `npm run`, npm_execpath is npm's own CLI: run it with this node, no shell needed.
   const npmCli = process.env.npm_execpath
-  const { code, output } = npmCli && /npm-cli\.c?js$/.test(npmCli)
-    ? await runToEnd('npm run build', process.execPath, [npmCli, 'run', 'build'], 300_000)
-    : await runToEnd('npm run build', 'npm', ['run', 'build'], 300_000)
+  const name = `npm ${args.join(' ')}`
+  return npmCli && /npm-cli\.c?js$/.test(npmCli)
+    ? runToEnd(name, process.execPath, [npmCli, ...args], timeoutMs, cwd)
+    : runToEnd(name, 'npm', args, timeoutMs, cwd)
+}
+
+/**
+ * `npm run build` in `root` (this checkout by default). Returns a warning when tsc reported
+ * type errors but still emitted dist/ (work in progress elsewhere in src/): that dist/ is
+ * what gets measured.
+ */
+export async function build (root = ROOT): Promise<string | null> {
+  const started = Date.now()
+  const { code, output } = await runNpm(['run', 'build'], root, 300_000)
   if (code === 0) return null
   // tsc exits 2 when it found type errors yet emitted everything (noEmitOnError is off).
-  const server = join(ROOT, 'dist', 'server.js')
+  const server = join(root, 'dist', 'server.js')
   const fresh = existsSync(server) && statSync(server).mtimeMs >= started - 1000
   if (code !== 2 || !fresh) throw new Error(`npm run build failed (exit code ${code}):\n${output}`)
   const errors = output.split('\n').filter((line) => /error TS\d+/.test(line))

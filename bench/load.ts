@@ -36,7 +36,8 @@ export interface Measured {
   statusCodes: Record<string, number>
 }
 
-export type Kind = 'api' | BaselineKind
+/** `before`: the server built from an earlier revision (--before). */
+export type Kind = 'api' | 'before' | BaselineKind
 
 /** A paired ratio: the API's req/s over a baseline's, median of the rounds' own ratios. */
 export interface Ratio {
@@ -56,8 +57,11 @@ export interface RowHead {
 }
 
 export interface Row extends RowHead, Partial<Measured> {
-  /** Against each baseline (a, b and the floor c), for the API's paired rows. */
-  vs?: Partial<Record<BaselineKind, Ratio>>
+  /**
+   * Against each baseline (a, b and the floor c), for the API's paired rows and the earlier
+   * build's; the API's `before` is after/before.
+   */
+  vs?: Partial<Record<BaselineKind | 'before', Ratio>>
   /**
    * The server's CPU time (user + system) per response during the measurement, in µs: what
    * each request costs the server, whatever the load generator or a neighbour is doing.
@@ -246,7 +250,8 @@ export interface Contender {
 /**
  * The API and its baselines take turns, round after round, each turn starting one further
  * along (API, a, b; a, b, API; b, API, a; ...), so that the machine's drift from minute to
- * minute falls on all of them alike. Returns the baselines' rows, then the API's with its ratios.
+ * minute falls on all of them alike. Returns the other rows, then the API's; the API's row
+ * (and an earlier build's, --before) carries its paired ratios against every other server.
  */
 export async function interleaved (api: Contender, baselines: Contender[], load: Load, settings: LoadSettings, watch: Child[]): Promise<Row[]> {
   const contenders = [api, ...baselines]
@@ -259,11 +264,16 @@ export async function interleaved (api: Contender, baselines: Contender[], load:
       rounds[index]!.push(await runScenario({ ...head, name: head.name + tag }, target, load, settings, watch))
     }
   }
-  const [apiRow, ...baseRows] = contenders.map((contender, index) => combineRounds(contender.head, rounds[index]!))
-  apiRow!.vs = {}
-  baseRows.forEach((base, index) => {
-    const ratio = pairedRatio(rounds[0]!, rounds[index + 1]!, base)
-    if (ratio && base.kind !== 'api') apiRow!.vs![base.kind] = ratio
+  const rows = contenders.map((contender, index) => combineRounds(contender.head, rounds[index]!))
+  rows.forEach((row, index) => {
+    if (row.kind !== 'api' && row.kind !== 'before') return
+    const vs: NonNullable<Row['vs']> = {}
+    rows.forEach((base, other) => {
+      const ratio = other !== index && base.kind !== 'api' ? pairedRatio(rounds[index]!, rounds[other]!, base) : undefined
+      if (ratio && base.kind !== 'api') vs[base.kind] = ratio
+    })
+    row.vs = vs
   })
-  return [...baseRows, apiRow!]
+  const [apiRow, ...others] = rows
+  return [...others, apiRow!]
 }

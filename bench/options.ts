@@ -1,5 +1,6 @@
 /** The command line of `npm run bench`. */
 import { parseArgs } from 'node:util'
+import { resolveRevision, type Revision } from './before.js'
 import { BACKENDS, type Backend } from './database.js'
 import { SCENARIO_KEYS } from './scenarios.js'
 import { wrkAvailable } from './wrk.js'
@@ -33,6 +34,10 @@ it with autocannon next to three baselines, and prints and saves the results
                     core 1 and this process, the load generator, on core 0)
   --profile         run the API with --cpu-prof into bench/results/ and summarise the profile
   --skip-build      use the existing dist/ (no npm run build)
+  --before REV      also build the server at git revision REV (e.g. 89dd02a) in a temporary
+                    copy and run it as one more server in the paired rounds, on the same
+                    database, with its own npm start flags; the table and a before/after
+                    block print both, with the after/before ratio
   --growth          listing, search and get-by-id (and deep cursor paging) per database size
   --sizes a,b       sizes for --growth (default 1000,10000,100000,1000000)
 `
@@ -53,6 +58,8 @@ export interface Settings {
   pin: boolean
   profile: boolean
   skipBuild: boolean
+  /** --before: the earlier revision to measure beside this checkout. */
+  before: Revision | null
   growth: boolean
   sizes: number[]
 }
@@ -96,6 +103,7 @@ function parse (argv: string[]) {
         profile: { type: 'boolean', default: false },
         'no-pin': { type: 'boolean', default: false },
         'skip-build': { type: 'boolean', default: false },
+        before: { type: 'string' },
         growth: { type: 'boolean', default: false },
         sizes: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false }
@@ -123,6 +131,9 @@ export function parseSettings (argv: string[] = process.argv.slice(2)): Settings
   const pipelining = positiveInt('pipelining', args.pipelining, 1)
   if (args.generator === 'wrk' && pipelining > 1) usageError('--generator wrk does not pipeline; use autocannon for --pipelining')
   if (args.generator === 'wrk' && !wrkAvailable()) usageError('--generator wrk needs wrk on PATH (Debian: apt-get install wrk)')
+  const before = args.before === undefined ? null : resolveRevision(args.before)
+  if (args.before !== undefined && !before) usageError(`--before: ${args.before} names no commit in this repository`)
+  if (before && args.growth) usageError('--before runs with the standard bench, not --growth')
   return {
     backend: args.backend as Backend,
     generator: args.generator,
@@ -139,6 +150,7 @@ export function parseSettings (argv: string[] = process.argv.slice(2)): Settings
     pin: !args['no-pin'],
     profile: args.profile,
     skipBuild: args['skip-build'],
+    before,
     growth: args.growth,
     sizes: (args.sizes ?? '1000,10000,100000,1000000').split(',').map((size) => positiveInt('sizes', size.trim(), 0))
   }

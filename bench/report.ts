@@ -38,14 +38,18 @@ export function table (header: string[], rows: string[][], rightAligned: (column
 
 const ratioCell = (ratio: Ratio | undefined) => (ratio ? `${ratio.ratio.toFixed(2)}x` : '')
 
+/** The table of every row; an after/before column when an earlier build ran (--before). */
 export function scenarioTable (rows: Row[]): string {
+  const before = rows.some((row) => row.vs?.before)
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'non-2xx', 'peak RSS MB', 'vs same policy (a)', 'vs bare parts (b)', 'vs no policy (c)']
   return table(
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'non-2xx', 'peak RSS MB', 'vs same policy (a)', 'vs bare parts (b)', 'vs no policy (c)'],
-    rows.map((row) =>
-      row.skipped
+    before ? [...header, 'after/before'] : header,
+    rows.map((row) => {
+      const cells = row.skipped
         ? [row.name, row.skipped, '', '', '', '', '', '', '', '']
         : [row.name, fmt(row.rps, 0), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuUs, 1), fmt(row.non2xx, 0), fmt(row.peakRssMB, 1), ratioCell(row.vs?.policy), ratioCell(row.vs?.bare), ratioCell(row.vs?.floor)]
-    ),
+      return before ? [...cells, ratioCell(row.vs?.before)] : cells
+    }),
     (column) => column > 0
   )
 }
@@ -152,6 +156,17 @@ export interface StandardResult {
   buildWarning: string | null
   policyWarning: string | null
   profileFile: string | null
+  /** --before: the earlier build that ran beside the API. */
+  before: BeforeSummary | null
+}
+
+export interface BeforeSummary {
+  commit: string
+  rev: string
+  dependencies: string
+  buildWarning: string | null
+  readyRssMB: number
+  peakRssMB: number
 }
 
 const mb = (value: number) => Number(value.toFixed(1))
@@ -178,6 +193,9 @@ function runSettings (settings: Settings, pinned: boolean, seed: SeedResult) {
       both: `one prepared statement per route (${settings.backend === 'pg' ? 'pg, named' : 'better-sqlite3'}); fast-jwt createVerifier({ key, algorithms: ['RS256'], cache: true })`
     },
     profile: settings.profile,
+    before: settings.before
+      ? `${settings.before.commit} (--before ${settings.before.rev}): built from a git archive copy in a temporary directory, its own npm start flags, the same env and database; paired scenarios only`
+      : null,
     seed
   }
 }
@@ -188,7 +206,8 @@ export function reportStandardRun (result: StandardResult, settings: Settings, p
   const targets = checkTargets(rows, peaks.api, settings.backend)
   process.stdout.write(
     `\n${scenarioTable(rows)}\n\nPeak RSS (VmHWM over the whole run): API ${peaks.api.toFixed(1)} MB (${peaks.apiReady.toFixed(1)} MB when ready, before any load); ` +
-      `baselines: same policy (a) ${peaks.policy.toFixed(1)} MB, bare parts (b) ${peaks.bare.toFixed(1)} MB, no policy (c) ${peaks.floor.toFixed(1)} MB\n\n`
+      `baselines: same policy (a) ${peaks.policy.toFixed(1)} MB, bare parts (b) ${peaks.bare.toFixed(1)} MB, no policy (c) ${peaks.floor.toFixed(1)} MB` +
+      `${result.before ? `; before (${result.before.commit.slice(0, 7)}) ${result.before.peakRssMB.toFixed(1)} MB (${result.before.readyRssMB.toFixed(1)} MB when ready)` : ''}\n\n`
   )
   for (const target of targets) process.stdout.write(`${target.result.padEnd(4)}  ${target.target}: ${target.detail}\n`)
   const file = writeJson('latest.json', {
@@ -201,7 +220,8 @@ export function reportStandardRun (result: StandardResult, settings: Settings, p
     readyRssMB: mb(peaks.apiReady),
     baselinePeakRssMB: { policy: mb(peaks.policy), bare: mb(peaks.bare), floor: mb(peaks.floor) },
     targets,
-    profile: result.profileFile
+    profile: result.profileFile,
+    before: result.before && { ...result.before, readyRssMB: mb(result.before.readyRssMB), peakRssMB: mb(result.before.peakRssMB) }
   })
   process.stdout.write(`\nwritten ${file}\n`)
 }

@@ -3,7 +3,9 @@
  * (`tsx bench/run.ts --help`). See bench/README.md.
  */
 import os from 'node:os'
-import { build, cleanup, installExitHandlers, newTempDir, removeTempDir, type Child } from './children.js'
+import { type BeforeBuild, buildBefore } from './before.js'
+import { printBeforeAfter } from './before-report.js'
+import { build, cleanup, installExitHandlers, newTempDir, removeStaleTempDirs, removeTempDir, type Child } from './children.js'
 import { prepareDatabase } from './database.js'
 import { growthRun } from './growth.js'
 import { type BenchIssuer, startBenchIssuer } from './issuer.js'
@@ -12,7 +14,7 @@ import { parseSettings, type Settings } from './options.js'
 import { policyDifference } from './policy-check.js'
 import { reportStandardRun, startLoadAverage } from './report.js'
 import { type Scenario, standardScenarios, type Tokens } from './scenarios.js'
-import { type ApiProcess, type BaselineProcess, pinLoadGenerator, startApi, startBaseline, stopApi, stopBaseline } from './server-process.js'
+import { type ApiProcess, type BaselineProcess, pinLoadGenerator, startApi, startBaseline, startScriptNodeFlags, stopApi, stopBaseline } from './server-process.js'
 
 function mintTokens (issuer: BenchIssuer, settings: Settings): Tokens & { ms: number } {
   const started = performance.now()
@@ -27,6 +29,8 @@ interface Servers {
   policy: BaselineProcess
   bare: BaselineProcess
   floor: BaselineProcess
+  /** --before: the earlier revision's server. */
+  before: { api: ApiProcess; build: BeforeBuild } | null
 }
 
 const BASELINE_TITLES = {
@@ -38,7 +42,7 @@ const BASELINE_TITLES = {
 async function runOne (scenario: Scenario, servers: Servers, settings: Settings): Promise<Row[]> {
   const { api } = servers
   const baselineProcesses = [servers.policy, servers.bare, servers.floor]
-  const watch: Child[] = [api.child, ...baselineProcesses.map((baseline) => baseline.child)]
+  const watch: Child[] = [api.child, ...baselineProcesses.map((baseline) => baseline.child), ...(servers.before ? [servers.before.api.child] : [])]
   const head = { key: scenario.key, name: scenario.name, kind: 'api' as const, read: scenario.read }
   const skipped = scenario.probe ? await scenario.probe(api.url) : null
   if (skipped) {
@@ -51,16 +55,25 @@ async function runOne (scenario: Scenario, servers: Servers, settings: Settings)
     head: { key: `${target.kind}-${scenario.key}`, name: `${BASELINE_TITLES[target.kind]}, ${scenario.baseline}`, kind: target.kind, read: true },
     target
   }))
+  if (servers.before) {
+    const { api: old, build } = servers.before
+    baselines.push({ head: { key: `before-${scenario.key}`, name: `[before ${build.short}] ${scenario.name}`, kind: 'before', read: true }, target: { url: old.url, child: old.child, rss: old.rss } })
+  }
   return interleaved({ head, target: apiTarget }, baselines, scenario.load, settings, watch)
 }
 
-async function startServers (issuer: BenchIssuer, databaseUrl: string, settings: Settings): Promise<Servers> {
+async function startServers (issuer: BenchIssuer, databaseUrl: string, settings: Settings, beforeBuild: BeforeBuild | null): Promise<Servers> {
   const api = await startApi({ issuer, databaseUrl, label: 'bench', logLevel: settings.logLevel, profile: settings.profile })
   const options = { databaseUrl, publicKeyPem: issuer.publicKeyPem, roleClaim: issuer.roleClaim, logLevel: settings.logLevel }
-  return { api, policy: await startBaseline('policy', options), bare: await startBaseline('bare', options), floor: await startBaseline('floor', options) }
+  const baselines = { policy: await startBaseline('policy', options), bare: await startBaseline('bare', options), floor: await startBaseline('floor', options) }
+  // The earlier build as it shipped, on the same database; /ready waits for its own warm-up.
+  const before = beforeBuild
+    ? { build: beforeBuild, api: await startApi({ issuer, databaseUrl, label: `before ${beforeBuild.short}`, logLevel: settings.logLevel, profile: false, root: beforeBuild.root, readyTimeoutMs: 180_000 }) }
+    : null
+  return { api, ...baselines, before }
 }
 
-async function standardRun (issuer: BenchIssuer, settings: Settings, building: Promise<string | null>): Promise<void> {
+async function standardRun (issuer: BenchIssuer, settings: Settings, building: Promise<string | null>, beforeBuilding: Promise<BeforeBuild | null>): Promise<void> {
   const dir = newTempDir()
   const tokens = mintTokens(issuer, settings)
   process.stdout.write(`minted 1 admin token and ${settings.tokens} tokens over ${settings.subs} subjects (distinct jti) in ${(tokens.ms / 1000).toFixed(1)} s\n`)
@@ -68,13 +81,15 @@ async function standardRun (issuer: BenchIssuer, settings: Settings, building: P
   const { db, seed } = await prepareDatabase({ backend: settings.backend, dir, name: 'bench', products: settings.products, issuer })
   process.stdout.write(`seeded ${settings.products.toLocaleString('en-US')} products (${settings.backend}) in ${(seed.ms / 1000).toFixed(1)} s${seed.bytes ? ` (${(seed.bytes / 1024 / 1024).toFixed(1)} MB)` : ''}${seed.extraColumns.length ? `; also filled ${seed.extraColumns.join(', ')}` : ''}\n`)
 
-  const servers = await startServers(issuer, db.url, settings)
-  const { api, policy, bare, floor } = servers
+  const beforeBuild = await beforeBuilding
+  const servers = await startServers(issuer, db.url, settings, beforeBuild)
+  const { api, policy, bare, floor, before } = servers
   const policyWarning = await policyDifference(api.url, { policy: policy.url, bare: bare.url })
   process.stdout.write(
     `API pid ${api.child.pid} at ${api.url} (NODE_ENV=production, LOG_LEVEL=${settings.logLevel}, ${settings.backend}, RSS ${api.readyRssMB.toFixed(1)} MB when ready); baselines: same policy (a) at ${policy.url}, bare parts (b) at ${bare.url}, no policy (c) at ${floor.url}\n` +
       `${settings.generator}, ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.warmup} s warm-up + ${settings.duration} s per run; ${settings.rounds} rounds of API, (a), (b) and (c) in turn per paired scenario\n` +
       `${pinned ? 'servers pinned to core 1, load generator to core 0 (taskset)' : 'not pinned to cores'}\n` +
+      `${before ? `before: ${before.build.commit} (--before ${before.build.rev}) built in a temporary copy, pid ${before.api.child.pid} at ${before.api.url}, same database and env, its own npm start flags (${startScriptNodeFlags(before.build.root).join(' ') || 'none'}), RSS ${before.api.readyRssMB.toFixed(1)} MB when ready; dependencies: ${before.build.dependencies}\n` : ''}` +
       `${policyWarning ? `WARNING: ${policyWarning}\n` : ''}\n`
   )
 
@@ -85,6 +100,8 @@ async function standardRun (issuer: BenchIssuer, settings: Settings, building: P
 
   const peakRssMB = await stopApi(api)
   const baselinePeaks = { policy: await stopBaseline(policy), bare: await stopBaseline(bare), floor: await stopBaseline(floor) }
+  const beforePeak = before ? await stopApi(before.api) : 0
+  before?.build.remove()
   await db.drop()
   removeTempDir(dir)
 
@@ -94,15 +111,17 @@ async function standardRun (issuer: BenchIssuer, settings: Settings, building: P
     seed,
     buildWarning,
     policyWarning,
-    profileFile: api.profileFile
+    profileFile: api.profileFile,
+    before: before ? { commit: before.build.commit, rev: before.build.rev, dependencies: before.build.dependencies, buildWarning: before.build.buildWarning, readyRssMB: before.api.readyRssMB, peakRssMB: beforePeak } : null
   }, settings, pinned)
+  if (before) printBeforeAfter(rows, before.build)
 }
 
 let pinned = false
 
 /** Nothing may hang: past this budget every child is killed and the run fails. */
 function armBudget (settings: Settings): void {
-  const runs = settings.growth ? settings.sizes.length * 4 : 4 + 20 * settings.rounds
+  const runs = settings.growth ? settings.sizes.length * 4 : 4 + (settings.before ? 25 : 20) * settings.rounds
   const budgetMs = (runs * (settings.duration + settings.warmup + 30) + 900) * 1000
   setTimeout(() => {
     process.stderr.write(`bench: still running after ${Math.round(budgetMs / 1000)} s; giving up\n`)
@@ -113,6 +132,7 @@ function armBudget (settings: Settings): void {
 async function main (): Promise<void> {
   const settings = parseSettings()
   installExitHandlers()
+  removeStaleTempDirs()
   armBudget(settings)
   pinned = pinLoadGenerator(settings.pin)
   const started = Date.now()
@@ -122,12 +142,15 @@ async function main (): Promise<void> {
   }
   const building = settings.skipBuild ? Promise.resolve(null) : build()
   building.then((warning) => warning && process.stdout.write(`WARNING: ${warning}\n`), () => {})
+  const beforeBuilding = settings.before ? buildBefore(settings.before) : Promise.resolve(null)
+  beforeBuilding.then((built) => built?.buildWarning && process.stdout.write(`WARNING (before): ${built.buildWarning}\n`), () => {})
+  if (settings.before) process.stdout.write(`building ${settings.before.commit} (--before ${settings.before.rev}) in a temporary copy ...\n`)
   process.stdout.write(settings.skipBuild ? 'using the existing dist/ (--skip-build)\n' : 'building dist/ (npm run build) ...\n')
   const issuerDir = newTempDir()
   const issuer = await startBenchIssuer(issuerDir)
   try {
     if (settings.growth) await growthRun(issuer, settings, await building)
-    else await standardRun(issuer, settings, building)
+    else await standardRun(issuer, settings, building, beforeBuilding)
   } finally {
     await issuer.close()
   }

@@ -32,9 +32,9 @@ function serverCommand (argv: string[]): [string, string[]] {
   return pinned ? ['taskset', ['-c', '1', process.execPath, ...argv]] : [process.execPath, argv]
 }
 
-/** The node flags of `npm start`, given to the API and the baselines alike. */
-export function startScriptNodeFlags (): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+/** The node flags of `npm start` in `root`, given to the API and the baselines alike. */
+export function startScriptNodeFlags (root = ROOT): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
   const match = /^node((?:\s+--\S+)*)\s+dist\/server\.js$/.exec(scripts.start ?? '')
   if (!match) throw new Error(`package.json's start script is not "node [--flags] dist/server.js": ${scripts.start}`)
   return match[1]!.trim().split(/\s+/).filter(Boolean)
@@ -55,6 +55,10 @@ export interface ApiOptions {
   label: string
   logLevel: string
   profile: boolean
+  /** The checkout whose dist/server.js runs (this one by default; --before's build). */
+  root?: string
+  /** How long /ready may take (an old build's self warm-up runs before it answers). */
+  readyTimeoutMs?: number
 }
 
 function cpuProfileArgs (label: string): { args: string[]; file: string } {
@@ -77,12 +81,13 @@ function explainStartFailure (error: unknown, databaseUrl: string): Error {
 
 export async function startApi (options: ApiOptions): Promise<ApiProcess> {
   const port = await freePort()
-  const nodeArgs = startScriptNodeFlags()
+  const root = options.root ?? ROOT
+  const nodeArgs = startScriptNodeFlags(root)
   const profile = options.profile ? cpuProfileArgs(options.label) : null
   if (profile) nodeArgs.push(...profile.args)
   // parent-watch stops the API if this process is killed before it can stop it.
   nodeArgs.push('--import', PARENT_WATCH)
-  const child = startChild(`API (${options.label})`, ...serverCommand([...nodeArgs, join(ROOT, 'dist', 'server.js')]), {
+  const child = startChild(`API (${options.label})`, ...serverCommand([...nodeArgs, join(root, 'dist', 'server.js')]), {
     ...baseEnv(),
     NODE_ENV: 'production',
     LOG_LEVEL: options.logLevel,
@@ -95,10 +100,10 @@ export async function startApi (options: ApiOptions): Promise<ApiProcess> {
     RATE_LIMIT_READS: RATE_LIMIT,
     RATE_LIMIT_WRITES: RATE_LIMIT,
     RATE_LIMIT_AUTH_FAILURES: RATE_LIMIT
-  })
+  }, root)
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitFor(`${url}/ready`, child)
+    await waitFor(`${url}/ready`, child, options.readyTimeoutMs)
   } catch (error) {
     await stopChild(child, 1000)
     throw explainStartFailure(error, options.databaseUrl)
