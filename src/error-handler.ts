@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { fieldErrors } from './lib/field-errors.js'
-import { type FieldError, HttpProblem, problemDocument } from './lib/problem.js'
+import { type FieldError, fieldErrors } from './lib/field-errors.js'
+import { HttpProblem, problemDocument } from './http/problem.js'
 import { PROBLEM_CONTENT_TYPE } from './schemas/common.js'
 import { StoreUnavailable } from './store/types.js'
 

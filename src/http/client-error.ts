@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
-import { problemDocument } from '../lib/problem.js'
+import { problemDocument } from './problem.js'
 import { SECURITY_HEADERS } from '../plugins/external/helmet.js'
 import { requestIds } from './request-id.js'
 

@@ -10,7 +10,7 @@ import { createSigningKeys, type SigningKeysStatus, warmUpWithin } from '../auth
 import { type CachedToken, createTokenCache } from '../auth/token-cache.js'
 import { jwtOptions } from './external/jwt.js'
 import { clientKey, rateLimitExceeded } from './external/rate-limit.js'
-import { HttpProblem } from '../lib/problem.js'
+import { HttpProblem } from '../http/problem.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

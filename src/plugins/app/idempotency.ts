@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpProblem } from '../../lib/problem.js'
+import { HttpProblem } from '../../http/problem.js'
 import type { IdempotencyKey } from '../../services/products.js'
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/

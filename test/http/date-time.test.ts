@@ -1,6 +1,6 @@
 import t from 'tap'
-import { parseDateTime, readDateTime } from '../../src/lib/date-time.js'
-import { HttpProblem } from '../../src/lib/problem.js'
+import { parseDateTime, readDateTime } from '../../src/http/date-time.js'
+import { HttpProblem } from '../../src/http/problem.js'
 
 const iso = (text: string) => parseDateTime(text)?.toISOString() ?? null
 

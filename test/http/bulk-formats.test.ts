@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import t from 'tap'
-import { csvField, csvRows, exportLine, MAX_RECORD_CHARS, ndjsonRows } from '../src/lib/bulk-formats.js'
-import type { FieldError } from '../src/lib/problem.js'
+import { csvField, csvRows, exportLine, MAX_RECORD_CHARS, ndjsonRows } from '../../src/http/bulk-formats.js'
+import type { FieldError } from '../../src/lib/field-errors.js'
 
 const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r']
 

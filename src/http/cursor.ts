@@ -1,6 +1,6 @@
 import { validationProblem } from './problem.js'
 import type { ProductPosition, UserPosition } from '../store/types.js'
-import { isEpochMillis, isPlainText, isPriceCents, isRowId, isSubject } from './value-domains.js'
+import { isEpochMillis, isPlainText, isPriceCents, isRowId, isSubject } from '../lib/value-domains.js'
 
 /**
  * Opaque paging cursors: base64url JSON, so clients cannot depend on their shape.

@@ -1,5 +1,5 @@
 import { validationProblem } from './problem.js'
-import { isEpochMillis } from './value-domains.js'
+import { isEpochMillis } from '../lib/value-domains.js'
 
 // RFC 3339 date-time as the schema's `date-time` format (ajv-formats) accepts it: T, t or a
 // space between date and time, any number of fraction digits, and Z, z or an offset as

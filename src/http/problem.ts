@@ -1,14 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-
-export interface FieldError {
-  /** Where the field was: body, querystring, params or headers. */
-  in: string
-  /** For bulk input: the 1-based number of the row the error is in. */
-  row?: number
-  /** The field's name, dotted for nested fields; empty for the whole part. */
-  field: string
-  message: string
-}
+import type { FieldError } from '../lib/field-errors.js'
 
 /** An RFC 9457 problem document as this API sends it. */
 export interface ProblemDocument {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { exportChunks } from '../../src/lib/bulk-formats.js'
+import { exportChunks } from '../../src/http/bulk-formats.js'
 import { StoreUnavailable, type Product } from '../../src/store/types.js'
 
 const at = new Date('2026-01-01T00:00:00.000Z')

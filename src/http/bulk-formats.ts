@@ -1,12 +1,13 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { Parser } from 'csv-parse'
-import { exceededJsonLimit, JSON_LIMITS } from './json-depth.js'
-import { type FieldError, HttpProblem, validationProblem } from './problem.js'
-import { type ProductJson, toProductJson } from './product-json.js'
+import { exceededJsonLimit, JSON_LIMITS } from '../lib/json-depth.js'
+import type { FieldError } from '../lib/field-errors.js'
+import { HttpProblem, validationProblem } from './problem.js'
+import { type ProductJson, toProductJson } from '../lib/product-json.js'
 import { MAX_BULK_ROWS } from '../schemas/bulk.js'
 import type { Product } from '../store/types.js'
 
-/** Bulk import and export formats: pure text <-> rows, no HTTP. */
+/** Bulk import and export formats: the request or response text <-> rows; bad input is a 400 problem. */
 
 export { MAX_BULK_ROWS }
 const CSV_COLUMNS = ['title', 'price', 'image'] as const

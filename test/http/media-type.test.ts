@@ -1,5 +1,5 @@
 import t from 'tap'
-import { decodeUtf8Body, parseMediaType } from '../src/lib/media-type.js'
+import { decodeUtf8Body, parseMediaType } from '../../src/http/media-type.js'
 
 t.test('parseMediaType: case-insensitive type and parameters, quoted values, lenient about junk', async (t) => {
   t.same(parseMediaType('text/csv'), { type: 'text/csv', charset: undefined })

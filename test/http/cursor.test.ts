@@ -1,6 +1,6 @@
 import t from 'tap'
-import { encodeCursor, readAuditCursor, readProductCursor, readUserCursor } from '../../src/lib/cursor.js'
-import { HttpProblem } from '../../src/lib/problem.js'
+import { encodeCursor, readAuditCursor, readProductCursor, readUserCursor } from '../../src/http/cursor.js'
+import { HttpProblem } from '../../src/http/problem.js'
 
 function refusal (read: () => unknown): string | null {
   try {
