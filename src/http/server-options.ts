@@ -1,7 +1,7 @@
 import { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { type Config, trustProxy } from '../config.js'
 import { errorHandler } from '../error-handler.js'
-import { SECURITY_HEADERS } from '../plugins/external/helmet.js'
+import { SECURITY_HEADERS } from './security-headers.js'
 import { clientErrorHandler } from './client-error.js'
 import { requestIds } from './request-id.js'
 
