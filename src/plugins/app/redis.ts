@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
-import { redactCredentials } from '../lib/redact-url.js'
-import { RedisWindow } from '../lib/redis-window.js'
-import { firstMessage, networkReason, SettingError } from '../lib/setting-error.js'
+import { redactCredentials } from '../../lib/redact-url.js'
+import { RedisWindow } from '../../lib/redis-window.js'
+import { firstMessage, networkReason, SettingError } from '../../lib/setting-error.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

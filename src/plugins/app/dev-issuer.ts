@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
-import { type IssuerSettings, issuerSettings } from '../config.js'
-import { startDevIssuer } from '../auth/dev-issuer.js'
+import { type IssuerSettings, issuerSettings } from '../../config.js'
+import { startDevIssuer } from '../../auth/dev-issuer.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

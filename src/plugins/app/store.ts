@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin'
-import { tombstonePurgeCutoff } from '../lib/change-feed.js'
-import { idempotencyPurgeCutoff } from '../lib/idempotency.js'
-import { DEMO_PRODUCTS } from '../store/demo-products.js'
-import { openStore } from '../store/open-store.js'
-import type { Store } from '../store/types.js'
+import { tombstonePurgeCutoff } from '../../lib/change-feed.js'
+import { idempotencyPurgeCutoff } from '../../lib/idempotency.js'
+import { DEMO_PRODUCTS } from '../../store/demo-products.js'
+import { openStore } from '../../store/open-store.js'
+import type { Store } from '../../store/types.js'
 
 const PURGE_INTERVAL_MS = 10 * 60_000
 
