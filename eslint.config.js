@@ -11,6 +11,9 @@ const otherRoutes = (regex) => ({ regex, message: 'a route file does not import 
 export default [
   // What git ignores (dist/, coverage/, scratch folders, ...) plus generated client files.
   ...neostandard({ ts: true, ignores: [...resolveIgnoresFromGitignore(), 'client/generated/**', 'client/schema.ts'] }),
+  // Sized for reading: every line counts, blank lines and comments too.
+  { files: ['src/**'], rules: { 'max-lines-per-function': ['error', { max: 80 }] } },
+  { files: ['test/**'], rules: { 'max-lines': ['error', { max: 500 }] } },
   {
     files: ['src/lib/**', 'src/services/**', 'src/store/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [belowHttp] }] }

@@ -9,10 +9,11 @@ import { DEFAULT_POSTGRES_URL } from '../test/helpers/services.js'
 
 // The suites that drive the app over HTTP; the others do not depend on the database behind it.
 const HTTP_SUITES = [
-  'auth', 'bulk-input', 'claims-fuzz', 'client-story', 'fuzz', 'health', 'identity',
+  'auth', 'bulk-input', 'claims-fuzz', 'client-story', 'health', 'identity',
   'limits', 'limits-cost', 'metrics', 'openapi', 'openapi-headers', 'products', 'swagger-ui',
   'routes/audit', 'routes/products/bulk', 'routes/products/conditional', 'routes/products/idempotency-key', 'routes/products/list',
-  'routes/hostile-queries'
+  'routes/hostile-queries',
+  'routes/fuzz/any-route', 'routes/fuzz/hostile-classics', 'routes/fuzz/price-round-trip', 'routes/fuzz/refused-writes'
 ].map((name) => `test/${name}.test.ts`)
 
 async function reachable (url: string): Promise<unknown> {

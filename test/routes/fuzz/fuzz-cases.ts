@@ -1,25 +1,26 @@
 import fc from 'fast-check'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import t, { type Test } from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { loadCommittedSpec } from './helpers/contract.js'
-import type { TestIssuer } from './helpers/issuer.js'
+import type { Test } from 'tap'
+import { bearer } from '../../helpers/app.js'
+import { loadCommittedSpec } from '../../helpers/contract.js'
+import type { TestIssuer } from '../../helpers/issuer.js'
 
 /*
- * Property-based fuzzing of every operation in the committed openapi/openapi.json against
+ * What the fuzz suites beside this file share: the operations, the arbitraries, and the checks
+ * every response must pass. Property-based fuzzing of every operation in the committed openapi/openapi.json against
  * the real app (in-memory SQLite, a local issuer). The operations are read from the spec,
  * so a new route is fuzzed as soon as it is documented. startApp also checks every response
  * against the spec (test/helpers/contract.ts). FUZZ_SEED=<n> replays a run; FUZZ_RUNS scales it.
  */
 
 // Rate limits (where the app has them) must not turn fuzz cases into 429s.
-const NO_RATE_LIMITS = { RATE_LIMIT_READS: '1000000', RATE_LIMIT_WRITES: '1000000', RATE_LIMIT_AUTH_FAILURES: '1000000' }
+export const NO_RATE_LIMITS = { RATE_LIMIT_READS: '1000000', RATE_LIMIT_WRITES: '1000000', RATE_LIMIT_AUTH_FAILURES: '1000000' }
 const SCALE = Number(process.env.FUZZ_RUNS ?? '1')
-const runs = (n: number) => Math.max(1, Math.round(n * SCALE))
+export const runs = (n: number) => Math.max(1, Math.round(n * SCALE))
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED)
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 const READ_METHODS = new Set(['GET', 'HEAD'])
-const MIB = 1024 * 1024
+export const MIB = 1024 * 1024
 
 // ---------------------------------------------------------------------------------------
 // The operations, from the spec.
@@ -30,7 +31,7 @@ interface SpecOperation {
   requestBody?: { content?: Record<string, unknown> }
   security?: unknown[]
 }
-interface Operation {
+export interface Operation {
   method: string
   template: string
   pathParams: string[]
@@ -40,7 +41,7 @@ interface Operation {
 }
 
 const spec = loadCommittedSpec()
-const operations: Operation[] = []
+export const operations: Operation[] = []
 for (const [template, item] of Object.entries(spec.paths ?? {})) {
   const shared = ((item as { parameters?: SpecParameter[] }).parameters) ?? []
   for (const method of HTTP_METHODS) {
@@ -58,7 +59,7 @@ for (const [template, item] of Object.entries(spec.paths ?? {})) {
     })
   }
 }
-const writeOperations = operations.filter((op) => !READ_METHODS.has(op.method))
+export const writeOperations = operations.filter((op) => !READ_METHODS.has(op.method))
 const knownQueryNames = [...new Set(operations.flatMap((op) => op.queryParams))]
 const knownHeaderNames = [...new Set(operations.flatMap((op) => op.headerParams))]
 const knownBodyTypes = [...new Set(operations.flatMap((op) => op.bodyTypes))]
@@ -252,8 +253,8 @@ const contentTypeArb = (op: Operation) => fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) }
 )
 
-type Auth = 'anonymous' | 'user' | 'admin' | 'garbage'
-interface Case {
+export type Auth = 'anonymous' | 'user' | 'admin' | 'garbage'
+export interface Case {
   op: Operation
   auth: Auth
   garbageAuth: string
@@ -264,10 +265,10 @@ interface Case {
   contentType: string | undefined
 }
 
-const authArb = fc.constantFrom<Auth>('anonymous', 'user', 'admin', 'admin', 'garbage')
+export const authArb = fc.constantFrom<Auth>('anonymous', 'user', 'admin', 'admin', 'garbage')
 const garbageAuthArb = fc.oneof(headerText, fc.constantFrom('Bearer', 'Bearer ', 'Bearer a.b.c', 'Basic YTpi', 'bearer  x.y.z', 'Bearer eyJ.eyJ.', 'Bearer ' + 'a'.repeat(9000)))
 
-function caseArb (ops: Operation[], auth: fc.Arbitrary<Auth>): fc.Arbitrary<Case> {
+export function caseArb (ops: Operation[], auth: fc.Arbitrary<Auth>): fc.Arbitrary<Case> {
   return fc.constantFrom(...ops).chain((op) => fc.record({
     op: fc.constant(op),
     auth,
@@ -294,7 +295,7 @@ function tokenFor (issuer: TestIssuer, c: Case): string | undefined {
   return undefined
 }
 
-function requestOf (issuer: TestIssuer, c: Case): InjectOptions & { url: string } {
+export function requestOf (issuer: TestIssuer, c: Case): InjectOptions & { url: string } {
   const path = c.op.template.replace(/\{([^}]+)\}/g, (_m, name: string) => c.params[name] ?? '1')
   const headers: Record<string, string> = { ...c.headers }
   const token = tokenFor(issuer, c)
@@ -309,7 +310,7 @@ function requestOf (issuer: TestIssuer, c: Case): InjectOptions & { url: string 
   }
 }
 
-function describe (request: InjectOptions & { url: string }, res: LightMyRequestResponse): string {
+export function describe (request: InjectOptions & { url: string }, res: LightMyRequestResponse): string {
   const clip = (text: string | undefined, n: number) => (text === undefined ? '' : text.length > n ? `${text.slice(0, n)}...(${text.length} chars)` : text)
   const { authorization, ...headers } = (request.headers ?? {}) as Record<string, string>
   return `${request.method} ${clip(request.url, 300)} headers=${JSON.stringify(headers)}${authorization ? ' (with Authorization)' : ''} ` +
@@ -317,7 +318,7 @@ function describe (request: InjectOptions & { url: string }, res: LightMyRequest
 }
 
 /** No 5xx; every 4xx is problem+json with type, title, status (= the HTTP status) and detail. */
-function assertWellFormed (request: InjectOptions & { url: string }, res: LightMyRequestResponse): void {
+export function assertWellFormed (request: InjectOptions & { url: string }, res: LightMyRequestResponse): void {
   if (res.statusCode >= 500) throw new Error(`5xx: ${describe(request, res)}`)
   if (res.statusCode < 400) return
   const type = String(res.headers['content-type'] ?? '')
@@ -334,15 +335,12 @@ function assertWellFormed (request: InjectOptions & { url: string }, res: LightM
   if (problem.status !== res.statusCode) throw new Error(`4xx problem whose status is not the HTTP status: ${describe(request, res)}`)
 }
 
-interface Stats { cases: number; requests: number; byStatus: Map<number, number> }
-const stats: Record<'classics' | 'routes' | 'writes' | 'price', Stats> = {
-  classics: { cases: 0, requests: 0, byStatus: new Map() },
-  routes: { cases: 0, requests: 0, byStatus: new Map() },
-  writes: { cases: 0, requests: 0, byStatus: new Map() },
-  price: { cases: 0, requests: 0, byStatus: new Map() }
+export interface Stats { cases: number; requests: number; byStatus: Map<number, number> }
+export function newStats (): Stats {
+  return { cases: 0, requests: 0, byStatus: new Map() }
 }
 
-async function send (app: FastifyInstance, s: Stats, request: InjectOptions & { url: string }): Promise<LightMyRequestResponse> {
+export async function send (app: FastifyInstance, s: Stats, request: InjectOptions & { url: string }): Promise<LightMyRequestResponse> {
   const res = await app.inject(request)
   s.requests++
   s.byStatus.set(res.statusCode, (s.byStatus.get(res.statusCode) ?? 0) + 1)
@@ -350,7 +348,7 @@ async function send (app: FastifyInstance, s: Stats, request: InjectOptions & { 
 }
 
 /** Every product, paging through GET /products?limit=100 (bounded). */
-async function snapshot (app: FastifyInstance, s: Stats): Promise<{ text: string; count: number }> {
+export async function snapshot (app: FastifyInstance, s: Stats): Promise<{ text: string; count: number }> {
   const items: unknown[] = []
   let cursor: string | null = null
   for (let page = 0; page < 100; page++) {
@@ -364,7 +362,7 @@ async function snapshot (app: FastifyInstance, s: Stats): Promise<{ text: string
   return { text: JSON.stringify(items), count: items.length }
 }
 
-async function seed (app: FastifyInstance, issuer: TestIssuer, s: Stats, count: number): Promise<void> {
+export async function seed (app: FastifyInstance, issuer: TestIssuer, s: Stats, count: number): Promise<void> {
   const headers = bearer(issuer.adminToken({ sub: 'auth0|fuzz-seeder' }))
   for (let i = 0; i < count; i++) {
     const res = await send(app, s, { method: 'POST', url: '/products', headers, payload: { title: `Seed ${i}`, price: `${i}.99`, image: `https://example.com/${i}.jpg` } })
@@ -372,7 +370,7 @@ async function seed (app: FastifyInstance, issuer: TestIssuer, s: Stats, count: 
   }
 }
 
-async function check<T> (t: Test, name: string, property: fc.IAsyncProperty<[T]>, numRuns: number): Promise<void> {
+export async function check<T> (t: Test, name: string, property: fc.IAsyncProperty<[T]>, numRuns: number): Promise<void> {
   const details = await fc.check(property, { numRuns, ...(SEED === undefined ? {} : { seed: SEED }) })
   if (details.failed) {
     const report = fc.defaultReportMessage(details) ?? 'failed'
@@ -382,140 +380,6 @@ async function check<T> (t: Test, name: string, property: fc.IAsyncProperty<[T]>
   }
 }
 
-function statusSummary (s: Stats): string {
+export function statusSummary (s: Stats): string {
   return [...s.byStatus].sort(([a], [b]) => a - b).map(([status, n]) => `${status}x${n}`).join(' ')
 }
-
-// ---------------------------------------------------------------------------------------
-
-t.test('the spec lists operations to fuzz', async (t) => {
-  t.ok(operations.length >= 8, `${operations.length} operations: ${operations.map((op) => `${op.method} ${op.template}`).join(', ')}`)
-  t.ok(writeOperations.length >= 4, `${writeOperations.length} of them write`)
-})
-
-t.test('hostile classics, sent as an admin to every operation: no 5xx, every 4xx a well-formed problem', async (t) => {
-  const issuer = await startIssuer(t)
-  const app = await startApp(t, issuer, NO_RATE_LIMITS)
-  const s = stats.classics
-  await seed(app, issuer, s, 3)
-  const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)
-  const classics: Array<[name: string, contentType: string | undefined, body: string | undefined, headers?: Record<string, string>]> = [
-    ['no body', undefined, undefined],
-    ['an empty JSON body', 'application/json', ''],
-    ['text/plain', 'text/plain', 'hello'],
-    ['a form body', 'application/x-www-form-urlencoded', 'title=a&price=1'],
-    ['JSON just over 1 MiB', 'application/json', JSON.stringify({ title: 'x'.repeat(MIB) })],
-    ['JSON over 4 MiB', 'application/json', JSON.stringify({ title: 'x'.repeat(4 * MIB + 10) })],
-    ['a __proto__ key', 'application/json', '{"title":"x","price":"1.00","image":"https://e.com/a","__proto__":{"isAdmin":true}}'],
-    ['a constructor.prototype key', 'application/json', '{"constructor":{"prototype":{"isAdmin":true}}}'],
-    ['arrays nested 10000 deep', 'application/json', deepArray(10_000)],
-    ['arrays nested 10000 deep, with an Idempotency-Key', 'application/json', deepArray(10_000), { 'idempotency-key': 'classic-deep' }],
-    ['objects nested 10000 deep', 'application/json', '{"title":'.repeat(10_000) + '1' + '}'.repeat(10_000)],
-    ['-0, 1e308 and 1e309', 'application/json', '{"title":"-0","price":-0,"image":1e308,"ids":[1e309]}'],
-    ['NDJSON with a bad line', 'application/x-ndjson', '{"title":"a","price":"1.00","image":"https://e.com/a"}\n{'],
-    ['CSV with an open quote', 'text/csv', 'title,price,image\n"a,1.00,https://e.com/a']
-  ]
-  for (const op of operations) {
-    for (const [name, contentType, body, extra] of classics) {
-      s.cases++
-      const c: Case = {
-        op,
-        auth: 'admin',
-        garbageAuth: '',
-        params: Object.fromEntries(op.pathParams.map((p) => [p, '1'])),
-        query: { parts: [], tail: undefined },
-        headers: extra ?? {},
-        body,
-        contentType
-      }
-      const request = requestOf(issuer, c)
-      const res = await send(app, s, request)
-      try {
-        assertWellFormed(request, res)
-      } catch (error) {
-        t.fail(`${op.method} ${op.template} with ${name}: ${(error as Error).message}`)
-      }
-    }
-  }
-  t.pass(`${s.cases} classic hostile requests sent`)
-  t.comment(`hostile classics: ${s.cases} cases; statuses ${statusSummary(s)}`)
-})
-
-t.test('fuzz: any input to any route, as anyone: no 5xx, every 4xx is a well-formed problem', async (t) => {
-  const issuer = await startIssuer(t)
-  const app = await startApp(t, issuer, NO_RATE_LIMITS)
-  const s = stats.routes
-  await seed(app, issuer, s, 10)
-  await check(t, 'any route', fc.asyncProperty(caseArb(operations, authArb), async (c) => {
-    s.cases++
-    const request = requestOf(issuer, c)
-    assertWellFormed(request, await send(app, s, request))
-  }), runs(500))
-  t.comment(`any route: ${s.cases} cases, ${s.requests} requests; statuses ${statusSummary(s)}`)
-})
-
-t.test('fuzz: an admin write that is refused (4xx) leaves the products unchanged', async (t) => {
-  const issuer = await startIssuer(t)
-  const app = await startApp(t, issuer, NO_RATE_LIMITS)
-  const s = stats.writes
-  await seed(app, issuer, s, 10)
-  let refused = 0
-  let accepted = 0
-  await check(t, 'admin writes', fc.asyncProperty(caseArb(writeOperations, fc.constant<Auth>('admin')), async (c) => {
-    s.cases++
-    let before = await snapshot(app, s)
-    if (before.count < 5) { // keep something for the writes to change
-      await seed(app, issuer, s, 5)
-      before = await snapshot(app, s)
-    }
-    const request = requestOf(issuer, c)
-    const res = await send(app, s, request)
-    assertWellFormed(request, res)
-    if (res.statusCode >= 400) {
-      refused++
-      const after = await snapshot(app, s)
-      if (after.text !== before.text) throw new Error(`a refused write changed the products: ${describe(request, res)}`)
-    } else {
-      accepted++
-    }
-  }), runs(250))
-  t.comment(`admin writes: ${s.cases} cases (${refused} refused with 4xx and checked unchanged, ${accepted} accepted), ${s.requests} requests; statuses ${statusSummary(s)}`)
-})
-
-t.test('fuzz: any price in cents round-trips exactly, as a string and as a JSON number', async (t) => {
-  const issuer = await startIssuer(t)
-  const app = await startApp(t, issuer, NO_RATE_LIMITS)
-  const s = stats.price
-  const headers = bearer(issuer.adminToken({ sub: 'auth0|fuzz-price' }))
-  let asNumbers = 0
-  const roundTrip = async (price: string | number, expected: string) => {
-    const created = await send(app, s, { method: 'POST', url: '/products', headers, payload: { title: 'Price', price, image: 'https://example.com/p.jpg' } })
-    if (created.statusCode !== 201) throw new Error(`POST price ${JSON.stringify(price)}: ${created.statusCode} ${created.body}`)
-    const product = created.json() as { id: number; price: string }
-    if (product.price !== expected) throw new Error(`POST price ${JSON.stringify(price)} answered ${product.price}, expected ${expected}`)
-    const back = await send(app, s, { method: 'GET', url: `/products/${product.id}` })
-    const stored = (back.json() as { price?: string }).price
-    if (stored !== expected) throw new Error(`GET after POST price ${JSON.stringify(price)} answered ${stored}, expected ${expected}`)
-  }
-  const cents = fc.oneof(fc.integer({ min: 0, max: 9_999_999 }), fc.constantFrom(0, 1, 10, 99, 100, 101, 9_999_999, 9_999_990, 1_000_000, 28_999, 435, 29))
-  await check(t, 'price round trip', fc.asyncProperty(cents, async (value) => {
-    s.cases++
-    const expected = `${Math.trunc(value / 100)}.${String(value % 100).padStart(2, '0')}`
-    await roundTrip(expected, expected)
-    const asNumber = value / 100
-    if (/^\d+(\.\d{1,2})?$/.test(String(asNumber))) {
-      asNumbers++
-      await roundTrip(asNumber, expected)
-    }
-  }), runs(300))
-  t.comment(`price round trip: ${s.cases} cases (${asNumbers} also as JSON numbers), ${s.requests} requests`)
-})
-
-t.test('fuzz: total', async (t) => {
-  const all = Object.values(stats)
-  const total = all.reduce((sum, s) => sum + s.cases, 0)
-  const requests = all.reduce((sum, s) => sum + s.requests, 0)
-  t.comment(`the fuzzer ran ${total} cases: ${stats.routes.cases} any-route, ${stats.writes.cases} admin-write and ${stats.price.cases} price ` +
-    `generated by fast-check, plus ${stats.classics.cases} fixed hostile classics; ${requests} requests in all`)
-  t.ok(total > 0, `${total} generated cases`)
-})
