@@ -2,8 +2,8 @@ import { createSign, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { base64url, forge, newSigningKey, type SigningKey, type TestIssuer } from './helpers/issuer.js'
+import { bearer, startApp, startIssuer } from '../../helpers/app.js'
+import { base64url, forge, newSigningKey, type SigningKey, type TestIssuer } from '../../helpers/issuer.js'
 
 /** The `t` a subtest callback receives. */
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]

@@ -2,8 +2,8 @@ import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { send, watchHealth } from './helpers/health-watch.js'
+import { bearer, startApp, startIssuer } from '../helpers/app.js'
+import { send, watchHealth } from '../helpers/health-watch.js'
 
 /**
  * What one request may cost: each large or pathological input the API takes, one after another,

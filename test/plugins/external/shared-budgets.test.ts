@@ -1,9 +1,9 @@
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { redisUrl } from './helpers/services.js'
-import { startTcpProxy } from './helpers/tcp-proxy.js'
-import { waitFor } from './helpers/wait-for.js'
-import { SharedCounterStore, type SharedWindow } from '../src/plugins/external/rate-limit-store.js'
+import { bearer, startApp, startIssuer } from '../../helpers/app.js'
+import { redisUrl } from '../../helpers/services.js'
+import { startTcpProxy } from '../../helpers/tcp-proxy.js'
+import { waitFor } from '../../helpers/wait-for.js'
+import { SharedCounterStore, type SharedWindow } from '../../../src/plugins/external/rate-limit-store.js'
 
 const PRODUCT = { title: 'Lamp', price: '12.00', image: 'https://example.com/lamp.jpg' }
 

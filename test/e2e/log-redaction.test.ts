@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import t from 'tap'
-import { redactUrl } from '../src/lib/redact-url.js'
-import { startIssuer } from './helpers/app.js'
-import { startServerProcess, tempDir, within } from './helpers/process.js'
+import { redactUrl } from '../../src/lib/redact-url.js'
+import { startIssuer } from '../helpers/app.js'
+import { startServerProcess, tempDir, within } from '../helpers/process.js'
 
 t.test('the request log masks every query parameter that can carry a credential', async (t) => {
   const issuer = await startIssuer(t)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
+import { bearer, startApp, startIssuer } from '../../helpers/app.js'
 
 const PIZZA = { title: 'Yummy Pizza', price: '10.00', image: 'https://example.com/pizza.jpg' }
 

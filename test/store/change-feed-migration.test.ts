@@ -8,9 +8,9 @@ import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres'
 import { migrate as pgMigrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
 import t, { type Test } from 'tap'
-import { openSqliteStore } from '../src/store/sqlite/store.js'
-import type { ProductChange, Store } from '../src/store/types.js'
-import { openPgStore, postgresUrl } from './helpers/services.js'
+import { openSqliteStore } from '../../src/store/sqlite/store.js'
+import type { ProductChange, Store } from '../../src/store/types.js'
+import { openPgStore, postgresUrl } from '../helpers/services.js'
 
 /** A copy of a migrations folder holding only the migrations before `firstLeftOut`. */
 function migrationsBefore (t: Test, folder: string, firstLeftOut: string): string {

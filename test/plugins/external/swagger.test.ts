@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { generateClientTypes } from '../scripts/client-types.js'
-import { generateOpenApiDocument } from '../src/openapi-document.js'
-import { startApp, startIssuer } from './helpers/app.js'
+import { generateClientTypes } from '../../../scripts/client-types.js'
+import { generateOpenApiDocument } from '../../../src/openapi-document.js'
+import { startApp, startIssuer } from '../../helpers/app.js'
 
-const committed = readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')
+const committed = readFileSync(new URL('../../../openapi/openapi.json', import.meta.url), 'utf8')
 
 t.test('the committed openapi/openapi.json is what the code generates', async (t) => {
   const generated = await generateOpenApiDocument()
@@ -13,7 +13,7 @@ t.test('the committed openapi/openapi.json is what the code generates', async (t
 
 t.test('the committed client/schema.ts is what openapi-typescript makes of the committed document', async (t) => {
   const types = await generateClientTypes()
-  t.equal(types, readFileSync(new URL('../client/schema.ts', import.meta.url), 'utf8'), 'run `npm run client` and commit client/schema.ts')
+  t.equal(types, readFileSync(new URL('../../../client/schema.ts', import.meta.url), 'utf8'), 'run `npm run client` and commit client/schema.ts')
   t.match(types, /"\/products\/\{id\}": \{/, 'the types name the paths')
 })
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { createStoreClient } from '../client/index.js'
-import { startApp, startIssuer } from './helpers/app.js'
+import { createStoreClient } from '../../client/index.js'
+import { startApp, startIssuer } from '../helpers/app.js'
 
 // The typed client (client/index.ts on the generated client/schema.ts) walks the catalogue
 // story against the real app listening on 127.0.0.1, as a frontend would. tsc checks this

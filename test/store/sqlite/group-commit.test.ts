@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { createGroupCommit } from '../src/store/sqlite/group-commit.js'
+import { createGroupCommit } from '../../../src/store/sqlite/group-commit.js'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 

@@ -1,8 +1,8 @@
 import { createSign } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { base64url, type TestIssuer } from './helpers/issuer.js'
+import { bearer, startApp, startIssuer } from '../helpers/app.js'
+import { base64url, type TestIssuer } from '../helpers/issuer.js'
 
 function now (): number {
   return Math.floor(Date.now() / 1000)

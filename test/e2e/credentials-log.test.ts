@@ -1,8 +1,8 @@
 import t from 'tap'
-import { startIssuer } from './helpers/app.js'
-import { freePort, spawnTs, waitForHttp } from './helpers/process.js'
-import { postgresUrl } from './helpers/services.js'
-import { startTcpProxy } from './helpers/tcp-proxy.js'
+import { startIssuer } from '../helpers/app.js'
+import { freePort, spawnTs, waitForHttp } from '../helpers/process.js'
+import { postgresUrl } from '../helpers/services.js'
+import { startTcpProxy } from '../helpers/tcp-proxy.js'
 
 const PG_SECRET = 'pg-Secret-4711'
 const REDIS_SECRET = 'redis-Secret-0815'

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { startApp, startIssuer } from './helpers/app.js'
+import { startApp, startIssuer } from '../helpers/app.js'
 
 // Every response header the document promises is really sent: for each operation's success
 // and for each documented error status, a real request over HTTP produces that status and
@@ -12,7 +12,7 @@ import { startApp, startIssuer } from './helpers/app.js'
 type Spec = {
   paths: Record<string, Record<string, { operationId: string; responses: Record<string, { headers?: Record<string, unknown> }> }>>
 }
-const spec = JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')) as Spec
+const spec = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as Spec
 const operations = Object.values(spec.paths).flatMap((item) => Object.values(item))
 const byId = new Map(operations.map((operation) => [operation.operationId, operation]))
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
-import { startIssuer } from './helpers/app.js'
-import type { TestIssuer } from './helpers/issuer.js'
-import { type ServerProcess, startServerProcess, tempDir, within } from './helpers/process.js'
+import { startIssuer } from '../helpers/app.js'
+import type { TestIssuer } from '../helpers/issuer.js'
+import { type ServerProcess, startServerProcess, tempDir, within } from '../helpers/process.js'
 
 /*
  * "A crash leaves an Idempotency-Key stuck for 24 hours": the real server process is killed

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startApp, startIssuer } from './helpers/app.js'
+import { startApp, startIssuer } from '../helpers/app.js'
 
 t.test('health and readiness', async (t) => {
   const issuer = await startIssuer(t)

@@ -2,8 +2,8 @@ import { type AddressInfo, connect } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { startApp, startIssuer } from './helpers/app.js'
-import { startServerProcess, tempDir, within } from './helpers/process.js'
+import { startApp, startIssuer } from '../helpers/app.js'
+import { startServerProcess, tempDir, within } from '../helpers/process.js'
 
 /*
  * Graceful shutdown of the real server process (src/server.ts): on SIGTERM it first says

@@ -1,7 +1,7 @@
 import t from 'tap'
-import { startIssuer } from './helpers/app.js'
-import { freePort, spawnTs, startServerProcess } from './helpers/process.js'
-import { postgresUrl, redisUrl } from './helpers/services.js'
+import { startIssuer } from '../helpers/app.js'
+import { freePort, spawnTs, startServerProcess } from '../helpers/process.js'
+import { postgresUrl, redisUrl } from '../helpers/services.js'
 
 // Each case is a cold `node --import tsx` start: on a loaded machine that alone can take a minute.
 t.setTimeout(300_000)

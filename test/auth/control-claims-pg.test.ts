@@ -1,6 +1,6 @@
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { postgresUrl } from './helpers/services.js'
+import { bearer, startApp, startIssuer } from '../helpers/app.js'
+import { postgresUrl } from '../helpers/services.js'
 
 // Without the verifier's check these reached PostgreSQL (which cannot store NUL in text) and answered 500.
 t.test('on PostgreSQL, a token with NUL in sub or jti is a 401, never a 500', async (t) => {

@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { startApp, startIssuer } from './helpers/app.js'
-import { within } from './helpers/process.js'
+import { startApp, startIssuer } from '../helpers/app.js'
+import { within } from '../helpers/process.js'
 
 interface Trickle {
   /** Everything the server sent. */

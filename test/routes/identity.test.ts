@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { profileOf } from './helpers/issuer.js'
-import { CROSS_PROCESS_RECHECK_MS } from '../src/store/sqlite/revocation-repository.js'
+import { bearer, startApp, startIssuer } from '../helpers/app.js'
+import { profileOf } from '../helpers/issuer.js'
+import { CROSS_PROCESS_RECHECK_MS } from '../../src/store/sqlite/revocation-repository.js'
 
 const PRODUCT = { title: 'Chair', price: '1.00', image: 'https://example.com/c.jpg' }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startApp, startIssuer } from './helpers/app.js'
+import { startApp, startIssuer } from '../../helpers/app.js'
 
 const TOKEN = 'metrics-token-0123456789'
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import t from 'tap'
-import { createContractChecker, loadCommittedSpec, type ObservedResponse, readPayload, toJsonSchema, toOpenApiPath } from './helpers/contract.js'
+import { createContractChecker, loadCommittedSpec, type ObservedResponse, readPayload, toJsonSchema, toOpenApiPath } from './contract.js'
 
 // The contract checker that startApp runs on every response: it must catch what it claims to.
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
+import { bearer, startApp, startIssuer } from '../helpers/app.js'
 
 // The figure: 500 requests with random kids, measured at the issuer, with the
 // default failed-authentication budget (30 a minute per IP) left in place.

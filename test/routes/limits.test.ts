@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
+import { bearer, startApp, startIssuer } from '../helpers/app.js'
 
 const PRODUCT = { title: 'Lamp', price: '12.00', image: 'https://example.com/lamp.jpg' }
 const PROBLEM = 'application/problem+json; charset=utf-8'

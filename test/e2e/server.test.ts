@@ -2,15 +2,15 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { startIssuer } from './helpers/app.js'
-import { freePort, runTsSync, spawnTs, tempDir, waitForHttp, within } from './helpers/process.js'
+import { startIssuer } from '../helpers/app.js'
+import { freePort, runTsSync, spawnTs, tempDir, waitForHttp, within } from '../helpers/process.js'
 
 // The real entry point, as `npm run dev` runs it: node --import tsx src/server.ts.
 const SERVER = 'src/server.ts'
 const PIZZA = { title: 'Yummy Pizza', price: '10.00', image: 'https://example.com/pizza.jpg' }
 
 t.test('server: npm start and the Dockerfile run node with the same flags, and this node accepts them', async (t) => {
-  const root = new URL('..', import.meta.url)
+  const root = new URL('../..', import.meta.url)
   const { scripts } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }
   const start = /^node((?:\s+--\S+)*)\s+dist\/server\.js$/.exec(scripts.start ?? '')
   t.ok(start, `start script: ${scripts.start}`)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { startIssuer } from './helpers/app.js'
-import type { TestIssuer } from './helpers/issuer.js'
-import { freePort, type RunningProcess, spawnTs, waitForHttp } from './helpers/process.js'
-import { postgresUrl, redisUrl } from './helpers/services.js'
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js'
+import { startIssuer } from '../helpers/app.js'
+import type { TestIssuer } from '../helpers/issuer.js'
+import { freePort, type RunningProcess, spawnTs, waitForHttp } from '../helpers/process.js'
+import { postgresUrl, redisUrl } from '../helpers/services.js'
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 
 // Two real API processes on one PostgreSQL database and one Redis prefix, as `docker compose`
 // runs them; each reaches PostgreSQL through its own proxy, so one can lose it alone.

@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
-import { startIssuer } from './helpers/app.js'
-import type { TestIssuer } from './helpers/issuer.js'
-import { type ServerProcess, startServerProcess, tempDir, within } from './helpers/process.js'
+import { startIssuer } from '../helpers/app.js'
+import type { TestIssuer } from '../helpers/issuer.js'
+import { type ServerProcess, startServerProcess, tempDir, within } from '../helpers/process.js'
 
 /*
  * Faults with the real server process (node --import tsx src/server.ts, production mode,

@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
-import { encodeCursor } from '../src/http/cursor.js'
-import { openSqliteStore } from '../src/store/sqlite/store.js'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { postgresUrl } from './helpers/services.js'
+import { encodeCursor } from '../../../src/http/cursor.js'
+import { openSqliteStore } from '../../../src/store/sqlite/store.js'
+import { bearer, startApp, startIssuer } from '../../helpers/app.js'
+import { postgresUrl } from '../../helpers/services.js'
 
 interface Change { id: number, deleted?: true, at?: string, title?: string, price?: string, updatedAt?: string }
 interface Page { items: Change[], nextCursor: string }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startApp, startIssuer } from './helpers/app.js'
+import { startApp, startIssuer } from '../../helpers/app.js'
 
 t.test('Swagger UI signs in through Auth0 (code flow with PKCE) when AUTH0_CLIENT_ID is set', async (t) => {
   const issuer = await startIssuer(t)

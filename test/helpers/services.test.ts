@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import t from 'tap'
-import { DEFAULT_POSTGRES_URL, postgresUrl, queryPostgres, redisUrl, type RedisTarget } from './helpers/services.js'
+import { DEFAULT_POSTGRES_URL, postgresUrl, queryPostgres, redisUrl, type RedisTarget } from './services.js'
 
 t.test('postgresUrl: a fresh database of its own, dropped when the test ends', async (t) => {
   let url: string | null = null

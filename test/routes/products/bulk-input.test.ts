@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import { parse as parseCsv } from 'csv-parse/sync'
 import t from 'tap'
-import { bearer, startApp, startIssuer } from './helpers/app.js'
-import { send, watchHealth } from './helpers/health-watch.js'
+import { bearer, startApp, startIssuer } from '../../helpers/app.js'
+import { send, watchHealth } from '../../helpers/health-watch.js'
 
 /** Hostile input to bulk import and export: formulas, stalls, control characters, media types. */
 
