@@ -17,6 +17,20 @@ export const PLAIN_TEXT_PATTERN = `^[^${CONTROL}]*$`
 /** A string schema's options for free text: the portable pattern plus the well-formedness check. */
 export const PLAIN_TEXT = { pattern: PLAIN_TEXT_PATTERN, 'x-well-formed': true } as const
 
+/** An Idempotency-Key: 1 to 255 visible ASCII characters (the idempotency plugin checks it). */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$'
+
+/** The Idempotency-Key request header of the routes that honour it. */
+export function idempotencyKeyHeaders (options: StringOptions = {}) {
+  return Type.Object({
+    'idempotency-key': Type.Optional(Type.String({
+      pattern: IDEMPOTENCY_KEY_PATTERN,
+      description: 'Retry safely: the same key and body within 24 h replays the first response',
+      ...options
+    }))
+  })
+}
+
 /**
  * A string or null, written as OpenAPI 3.0 writes it. fast-json-stringify serialises a
  * `nullable` field with a null check; an anyOf of string and null would cost a schema

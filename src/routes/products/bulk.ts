@@ -10,7 +10,7 @@ import type { FieldError } from '../../lib/field-errors.js'
 import { toProductJson } from '../../lib/product-json.js'
 import { writeBudget } from '../../plugins/external/rate-limit.js'
 import { BulkDeleteRequest, BulkDeleteResult, BulkResult, MAX_BULK_ROWS } from '../../schemas/bulk.js'
-import { HEADERS, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
+import { HEADERS, idempotencyKeyHeaders, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
 export { MAX_BULK_ROWS }
@@ -103,9 +103,7 @@ const importProducts: FastifyPluginAsyncTypebox = async (fastify) => {
       ...ADMIN,
       // The products service checks rows one by one, so that each bad row is named; the document shows the strict shape.
       'x-json-body': 'BulkProducts',
-      headers: Type.Object({
-        'idempotency-key': Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$', description: 'Retry safely: the same key and body within 24 h replays the first response' }))
-      }),
+      headers: idempotencyKeyHeaders(),
       body: {
         content: {
           'application/json': { schema: Type.Array(Type.Unknown(), { description: 'Products as in POST /products' }) },
