@@ -73,7 +73,7 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
   sendProblem(reply, mapped.status, mapped.detail, { errors: mapped.errors, headers: mapped.headers })
 }
 
-export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
+function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
   sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`)
 }
 
@@ -84,7 +84,7 @@ function hasUnreadBody (request: FastifyRequest): boolean {
   return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
-export function sendProblem (
+function sendProblem (
   reply: FastifyReply,
   status: number,
   detail: string,

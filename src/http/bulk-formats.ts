@@ -17,11 +17,11 @@ const SLICE_BYTES = 16 * 1024
 // A valid row is well under 2 KiB even with every character escaped; a longer one is refused unread.
 export const MAX_RECORD_CHARS = 16 * 1024
 
-export function rowError (row: number, field: string, message: string): FieldError {
+function rowError (row: number, field: string, message: string): FieldError {
   return { in: 'body', row, field, message }
 }
 
-export function tooMany (count?: number): HttpProblem {
+function tooMany (count?: number): HttpProblem {
   const found = count === undefined ? `more than ${MAX_BULK_ROWS}` : String(count)
   return validationProblem([{ in: 'body', field: '', message: `has ${found} rows; at most ${MAX_BULK_ROWS} per request` }])
 }

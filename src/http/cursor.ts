@@ -30,7 +30,7 @@ function notIssued (field: string) {
  * A cursor is client input like any other: `read` checks each field against its column's
  * domain (see value-domains.ts), never just its JSON type.
  */
-export function readCursor<T> (cursor: string | undefined, read: (position: Record<string, unknown>) => T | null): T | null {
+function readCursor<T> (cursor: string | undefined, read: (position: Record<string, unknown>) => T | null): T | null {
   if (cursor === undefined) return null
   const position = decodeCursor(cursor)
   const value = position === null ? null : read(position)

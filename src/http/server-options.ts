@@ -5,7 +5,7 @@ import { SECURITY_HEADERS } from './security-headers.js'
 import { clientErrorHandler } from './client-error.js'
 import { requestIds } from './request-id.js'
 
-export const JSON_BODY_LIMIT = 1024 * 1024
+const JSON_BODY_LIMIT = 1024 * 1024
 
 // Errors the router raises before any route or hook runs (bad URL encoding, oversized params):
 // the hooks that set these headers on every other answer have not run.

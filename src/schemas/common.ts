@@ -12,7 +12,7 @@ export const CONTROL = '\\x00-\\x1F\\x7F-\\x9F'
  * stored as replacement characters) cannot be written portably in a pattern; the keyword
  * `x-well-formed` (lib/ajv.ts) refuses them wherever a pattern like this one applies.
  */
-export const PLAIN_TEXT_PATTERN = `^[^${CONTROL}]*$`
+const PLAIN_TEXT_PATTERN = `^[^${CONTROL}]*$`
 
 /** A string schema's options for free text: the portable pattern plus the well-formedness check. */
 export const PLAIN_TEXT = { pattern: PLAIN_TEXT_PATTERN, 'x-well-formed': true } as const
@@ -80,7 +80,7 @@ export function emptyResponse (description: string, headers: HeaderMap = {}): TU
   return Type.Unsafe<undefined>({ type: 'null', description, headers: { ...HEADERS.requestId, ...headers } })
 }
 
-export const FieldErrorSchema = Type.Object({
+const FieldErrorSchema = Type.Object({
   in: Type.String({ description: 'body, querystring, params or headers' }),
   row: Type.Optional(Type.Integer({ minimum: 1, description: 'Bulk input: the 1-based row (data rows, after any CSV header)' })),
   field: Type.String({ description: 'The offending field, dotted for nested ones' }),

@@ -15,7 +15,7 @@ import { HEADERS, idempotencyKeyHeaders, jsonResponse, problemResponses, ref } f
 const ADMIN = { security: [{ bearerAuth: [] }] }
 export { MAX_BULK_ROWS }
 // 1000 rows of the longest valid product are well under this.
-export const BULK_BODY_LIMIT = 4 * 1024 * 1024
+const BULK_BODY_LIMIT = 4 * 1024 * 1024
 const NDJSON = 'application/x-ndjson'
 const CSV = 'text/csv'
 
