@@ -97,7 +97,7 @@ t.test('two replicas on one PostgreSQL and one Redis', async (t) => {
     REDIS_KEY_PREFIX: redis.prefix,
     AUTH0_ISSUER_BASE_URL: issuer.url,
     AUTH0_AUDIENCE: issuer.audience,
-    // Each scenario speaks from its own address (X-Forwarded-For), as clients behind nginx do.
+    // Each scenario speaks from its own address (X-Forwarded-For), as clients behind HAProxy do.
     TRUST_PROXY: 'true',
     RATE_LIMIT_READS: '1000000',
     RATE_LIMIT_WRITES: String(WRITES_PER_MINUTE),

@@ -104,7 +104,7 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     // What the write produced: one product, or a bulk create's products, as snapshots.
     result: jsonb('result').$type<ProductSnapshot | ProductSnapshot[]>(),
-    // Records written before the result column kept the HTTP response instead; read by legacy-idempotency.ts.
+    // Records written before the result column kept the HTTP response instead; read by store/query/idempotency-record.ts.
     status: smallint('status'),
     body: text('body'),
     headers: jsonb('headers').$type<Record<string, string>>(),

@@ -96,7 +96,7 @@ export const idempotencyKeys = sqliteTable(
     requestHash: text('request_hash').notNull(),
     // What the write produced: one product, or a bulk create's products, as snapshots.
     result: text('result', { mode: 'json' }).$type<ProductSnapshot | ProductSnapshot[]>(),
-    // Records written before the result column kept the HTTP response instead; read by legacy-idempotency.ts.
+    // Records written before the result column kept the HTTP response instead; read by store/query/idempotency-record.ts.
     status: integer('status'),
     body: text('body'),
     headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
