@@ -11,7 +11,7 @@ import { DEFAULT_POSTGRES_URL } from '../test/helpers/services.js'
 const HTTP_SUITES = [
   'auth/claims-fuzz', 'client/catalogue-story',
   'plugins/app/auth', 'plugins/external/metrics', 'plugins/external/swagger', 'plugins/external/swagger-ui',
-  'routes/audit', 'routes/documented-headers', 'routes/health', 'routes/hostile-queries', 'routes/identity',
+  'routes/audit', 'routes/documented-headers', 'routes/health', 'routes/hostile-queries', 'routes/me', 'routes/logout', 'routes/admin-users',
   'routes/limits', 'routes/limits-cost',
   'routes/fuzz/any-route', 'routes/fuzz/hostile-classics', 'routes/fuzz/price-round-trip', 'routes/fuzz/refused-writes',
   'routes/products/bulk', 'routes/products/bulk-input', 'routes/products/conditional', 'routes/products/idempotency-key',
