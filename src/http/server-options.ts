@@ -1,6 +1,6 @@
 import { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { type Config, trustProxy } from '../config.js'
-import { errorHandler } from '../error-handler.js'
+import { errorHandler } from './error-handler.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 import { clientErrorHandler } from './client-error.js'
 import { requestIds } from './request-id.js'

@@ -1,9 +1,9 @@
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type FieldError, fieldErrors } from './lib/field-errors.js'
-import { HttpProblem, problemDocument } from './http/problem.js'
-import { PROBLEM_CONTENT_TYPE } from './schemas/common.js'
-import { StoreUnavailable } from './store/types.js'
+import { type FieldError, fieldErrors } from '../lib/field-errors.js'
+import { HttpProblem, problemDocument } from './problem.js'
+import { PROBLEM_CONTENT_TYPE } from '../schemas/common.js'
+import { StoreUnavailable } from '../store/types.js'
 
 // The store names no database in its errors: an outage is StoreUnavailable, however deep.
 function isStoreUnavailable (error: unknown): boolean {
