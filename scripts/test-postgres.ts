@@ -12,10 +12,13 @@ import { probePostgres, probeRedis, ServiceConfigError, type TestService, testPo
 
 // The suites that drive the app over HTTP; the others do not depend on the database behind it.
 const HTTP_SUITES = [
-  'auth', 'bulk-input', 'claims-fuzz', 'client-story', 'fuzz', 'health', 'identity',
-  'limits', 'limits-cost', 'metrics', 'openapi', 'openapi-headers', 'products', 'swagger-ui',
-  'routes/audit', 'routes/products/bulk', 'routes/products/conditional', 'routes/products/idempotency-key', 'routes/products/list',
-  'routes/hostile-queries'
+  'auth/claims-fuzz', 'client/catalogue-story',
+  'plugins/app/auth', 'plugins/external/metrics', 'plugins/external/swagger', 'plugins/external/swagger-ui',
+  'routes/audit', 'routes/documented-headers', 'routes/health', 'routes/hostile-queries', 'routes/me', 'routes/logout', 'routes/admin-users',
+  'routes/limits', 'routes/limits-cost',
+  'routes/fuzz/any-route', 'routes/fuzz/hostile-classics', 'routes/fuzz/price-round-trip', 'routes/fuzz/refused-writes',
+  'routes/products/bulk', 'routes/products/bulk-input', 'routes/products/conditional', 'routes/products/idempotency-key',
+  'routes/products/list', 'routes/products/story'
 ].map((name) => `test/${name}.test.ts`)
 
 /** Null when the service is there; the reason when nothing listens. Exits 1 on a configuration error. */

@@ -135,9 +135,6 @@ export function withoutSecrets (text: string, env: NodeJS.ProcessEnv = process.e
   return result
 }
 
-/** A URL's password (and its credential parameters) masked, so it can be shown in an error or a log. */
-export const withoutCredentials = redactCredentials
-
 function describe (message: string): string {
   const text = message.replace(/^Expected union value$/, 'not one of the allowed values')
   return text.charAt(0).toLowerCase() + text.slice(1)
@@ -193,21 +190,6 @@ function checkUrls (config: Config): void {
     const url = URL.canParse(config.REDIS_URL) ? new URL(config.REDIS_URL) : null
     if (!url || !url.hostname) throw new ConfigError('Invalid environment variable REDIS_URL: expected redis://[user:password@]host[:port][/db]')
   }
-}
-
-/** Which database DATABASE_URL names: an embedded SQLite file (or memory), or a PostgreSQL server. */
-export type DatabaseTarget = { kind: 'sqlite', path: string } | { kind: 'postgres', url: string }
-
-export function databaseTarget (config: Config): DatabaseTarget {
-  const url = config.DATABASE_URL
-  if (url === ':memory:') return { kind: 'sqlite', path: ':memory:' }
-  if (url.startsWith('file:')) return { kind: 'sqlite', path: url.slice('file:'.length) }
-  return { kind: 'postgres', url }
-}
-
-/** `file:./data/store.db` -> `./data/store.db`; `:memory:` stays as it is. */
-export function databasePath (config: Config): string {
-  return config.DATABASE_URL === ':memory:' ? ':memory:' : config.DATABASE_URL.slice('file:'.length)
 }
 
 /** TRUST_PROXY as Fastify's trustProxy takes it. */

@@ -1,4 +1,4 @@
-import { HttpProblem } from '../lib/problem.js'
+import { HttpProblem } from '../http/problem.js'
 
 const REALM = 'store-api'
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { createAjv } from '../lib/ajv.js'
 import { exceededJsonLimit, JSON_LIMITS } from '../lib/json-depth.js'
-import { HttpProblem } from '../lib/problem.js'
+import { HttpProblem } from './problem.js'
 import { SHARED_SCHEMAS } from '../schemas/index.js'
 
 /**

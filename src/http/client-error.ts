@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
-import { problemDocument } from '../lib/problem.js'
-import { SECURITY_HEADERS } from '../plugins/external/helmet.js'
+import { problemDocument } from './problem.js'
+import { SECURITY_HEADERS } from './security-headers.js'
 import { requestIds } from './request-id.js'
 
 const HEADER_LINES = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')

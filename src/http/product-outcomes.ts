@@ -1,5 +1,5 @@
 import { productEtag } from '../lib/etag.js'
-import { HttpProblem, notFound, validationProblem } from '../lib/problem.js'
+import { HttpProblem, notFound, validationProblem } from './problem.js'
 import type { ChangeOutcome, FieldIssue } from '../services/products.js'
 import type { Product } from '../store/types.js'
 

@@ -1,11 +1,11 @@
 import { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { type Config, trustProxy } from '../config.js'
-import { errorHandler } from '../error-handler.js'
-import { SECURITY_HEADERS } from '../plugins/external/helmet.js'
+import { errorHandler } from './error-handler.js'
+import { SECURITY_HEADERS } from './security-headers.js'
 import { clientErrorHandler } from './client-error.js'
 import { requestIds } from './request-id.js'
 
-export const JSON_BODY_LIMIT = 1024 * 1024
+const JSON_BODY_LIMIT = 1024 * 1024
 
 // Errors the router raises before any route or hook runs (bad URL encoding, oversized params):
 // the hooks that set these headers on every other answer have not run.

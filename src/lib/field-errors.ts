@@ -1,6 +1,16 @@
 import type { ErrorObject } from 'ajv'
-import type { FieldError } from './problem.js'
 import { UNSAFE_TEXT } from './value-domains.js'
+
+/** One field's complaint, wherever it was found: a request part or a row of bulk input. */
+export interface FieldError {
+  /** Where the field was: body, querystring, params or headers. */
+  in: string
+  /** For bulk input: the 1-based number of the row the error is in. */
+  row?: number
+  /** The field's name, dotted for nested fields; empty for the whole part. */
+  field: string
+  message: string
+}
 
 // Ajv's own wording, less its type-level noise, with the field named by path.
 export function fieldErrors (context: string, issues: ErrorObject[]): FieldError[] {

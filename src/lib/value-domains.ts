@@ -7,7 +7,7 @@
  */
 
 /** products_price_range: 0.00 to 99999.99, in cents. */
-export const MAX_PRICE_CENTS = 9_999_999
+const MAX_PRICE_CENTS = 9_999_999
 // The range of a JavaScript Date (ECMA-262 21.4.1.1), which every timestamp column holds.
 const MAX_EPOCH_MILLIS = 8.64e15
 /**

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { encodeCursor, readUserCursor } from '../lib/cursor.js'
-import { notFound } from '../lib/problem.js'
+import { encodeCursor, readUserCursor } from '../http/cursor.js'
+import { notFound } from '../http/problem.js'
 import type { User } from '../store/types.js'
 import { HEADERS, jsonResponse, problemResponses } from '../schemas/common.js'
 import { UserList, UserListQuery, UserParams, UserRecord, type UserRecordJson } from '../schemas/user.js'

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { HttpProblem } from '../lib/problem.js'
+import { HttpProblem } from '../http/problem.js'
 import { jsonResponse, probeProblemResponses } from '../schemas/common.js'
 import { Health, Readiness } from '../schemas/health.js'
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { NullableString, PLAIN_TEXT, ref } from './common.js'
 import { Product } from './product.js'
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'bulk-create', 'bulk-delete'] as const
+const AUDIT_ACTIONS = ['create', 'update', 'delete', 'bulk-create', 'bulk-delete'] as const
 
 const Snapshot = Type.Union([ref(Product), Type.Null()], { description: 'The product as it was (null when it did not exist)' })
 

@@ -3,7 +3,7 @@ import { TOMBSTONE_RETENTION_DAYS } from '../lib/change-feed.js'
 import { ref } from './common.js'
 import { Product, ProductId } from './product.js'
 
-export const MAX_CHANGES_LIMIT = 500
+const MAX_CHANGES_LIMIT = 500
 
 const PRODUCT_EXAMPLE = Product.examples[0] as Record<string, unknown>
 const TOMBSTONE_EXAMPLE = { id: 7, deleted: true, at: '2026-01-02T08:30:00.000Z' }

@@ -12,10 +12,24 @@ export const CONTROL = '\\x00-\\x1F\\x7F-\\x9F'
  * stored as replacement characters) cannot be written portably in a pattern; the keyword
  * `x-well-formed` (lib/ajv.ts) refuses them wherever a pattern like this one applies.
  */
-export const PLAIN_TEXT_PATTERN = `^[^${CONTROL}]*$`
+const PLAIN_TEXT_PATTERN = `^[^${CONTROL}]*$`
 
 /** A string schema's options for free text: the portable pattern plus the well-formedness check. */
 export const PLAIN_TEXT = { pattern: PLAIN_TEXT_PATTERN, 'x-well-formed': true } as const
+
+/** An Idempotency-Key: 1 to 255 visible ASCII characters (the idempotency plugin checks it). */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$'
+
+/** The Idempotency-Key request header of the routes that honour it. */
+export function idempotencyKeyHeaders (options: StringOptions = {}) {
+  return Type.Object({
+    'idempotency-key': Type.Optional(Type.String({
+      pattern: IDEMPOTENCY_KEY_PATTERN,
+      description: 'Retry safely: the same key and body within 24 h replays the first response',
+      ...options
+    }))
+  })
+}
 
 /**
  * A string or null, written as OpenAPI 3.0 writes it. fast-json-stringify serialises a
@@ -66,7 +80,7 @@ export function emptyResponse (description: string, headers: HeaderMap = {}): TU
   return Type.Unsafe<undefined>({ type: 'null', description, headers: { ...HEADERS.requestId, ...headers } })
 }
 
-export const FieldErrorSchema = Type.Object({
+const FieldErrorSchema = Type.Object({
   in: Type.String({ description: 'body, querystring, params or headers' }),
   row: Type.Optional(Type.Integer({ minimum: 1, description: 'Bulk input: the 1-based row (data rows, after any CSV header)' })),
   field: Type.String({ description: 'The offending field, dotted for nested ones' }),

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { CONTROL, NullableString, PLAIN_TEXT, ref } from './common.js'
 
 // 1 to 50 characters once surrounding white space is trimmed, none of them a control character
@@ -13,13 +13,13 @@ export const ProductId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INT
 
 export const ProductParams = Type.Object({ id: ProductId })
 
-export const PriceOut = Type.String({
+const PriceOut = Type.String({
   pattern: '^\\d{1,5}\\.\\d{2}$',
   description: 'Exact decimal with two places, from 0.00 to 99999.99',
   examples: ['899.99']
 })
 
-export const PriceIn = Type.Union(
+const PriceIn = Type.Union(
   [
     Type.String({ pattern: '^\\d{1,5}(\\.\\d{1,2})?$', description: 'Decimal string with at most two places' }),
     Type.Number({ minimum: 0, maximum: 99999.99, description: 'JSON number with at most two decimals' })
@@ -110,6 +110,3 @@ export const ProductList = Type.Object({
   items: Type.Array(ref(Product)),
   nextCursor: NullableString({ description: 'Pass as cursor for the next page; null on the last' })
 }, { $id: 'ProductPage', description: 'A page of products', examples: [{ items: [PRODUCT_EXAMPLE], nextCursor: null }] })
-
-export type ProductCreateBody = Static<typeof ProductCreate>
-export type ProductPatchBody = Static<typeof ProductPatch>

@@ -23,7 +23,7 @@ import type {
 
 export type { IfMatch }
 
-export const MAX_SEARCH_WORDS = 8
+const MAX_SEARCH_WORDS = 8
 const PRICE_RULE = 'must be from 0.00 to 99999.99 with at most two decimals'
 
 /** A product as a client describes it: the price as a decimal string or number, the title untrimmed. */
@@ -79,7 +79,7 @@ function priceCents (price: string | number): number | Invalid {
 }
 
 /** A draft as stored: the title trimmed, the price in exact cents. */
-export function toInput (draft: ProductDraft): ProductInput | Invalid {
+function toInput (draft: ProductDraft): ProductInput | Invalid {
   const cents = priceCents(draft.price)
   return typeof cents === 'number' ? { title: draft.title.trim(), priceCents: cents, image: draft.image } : cents
 }

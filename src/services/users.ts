@@ -23,7 +23,7 @@ export interface SeenRecorder {
  * its admin status changes. Authorization never reads what this writes. The request waits for
  * a due write (a round trip on PostgreSQL), so the admin view shows a user once answered.
  */
-export function createSeenRecorder (users: UserRepository, maxSubjects = 50_000): SeenRecorder {
+function createSeenRecorder (users: UserRepository, maxSubjects = 50_000): SeenRecorder {
   const written = new LRUCache<string, { at: number; isAdmin: boolean }>({ max: maxSubjects })
   return {
     record (principal, log) {

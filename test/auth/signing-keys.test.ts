@@ -2,7 +2,7 @@ import { createPublicKey, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { createSigningKeys, type SigningKeys, type SigningKeysOptions } from '../../src/auth/signing-keys.js'
-import { HttpProblem } from '../../src/lib/problem.js'
+import { HttpProblem } from '../../src/http/problem.js'
 import { startIssuer } from '../helpers/app.js'
 import { newSigningKey, type TestIssuer } from '../helpers/issuer.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { encodeCursor } from '../../src/lib/cursor.js'
+import { encodeCursor } from '../../src/http/cursor.js'
 import { bearer, startApp, startIssuer } from '../helpers/app.js'
 
 /*

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpProblem } from '../../lib/problem.js'
+import { HttpProblem } from '../../http/problem.js'
+import { IDEMPOTENCY_KEY_PATTERN } from '../../schemas/common.js'
 import type { IdempotencyKey } from '../../services/products.js'
 
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
+const KEY_PATTERN = new RegExp(IDEMPOTENCY_KEY_PATTERN)
 
 declare module 'fastify' {
   interface FastifyInstance {

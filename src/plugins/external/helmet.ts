@@ -7,6 +7,7 @@ import type { FastifyHelmetOptions } from '@fastify/helmet'
  * Origin-Agent-Cluster, Referrer-Policy, X-DNS-Prefetch-Control, X-Download-Options,
  * X-Permitted-Cross-Domain-Policies, X-XSS-Protection) govern HTML documents; on JSON they
  * only cost every answer bytes. /docs applies its own policy on top (see swagger.ts).
+ * src/http/security-headers.ts writes out what these options send, for the answers no hook sees.
  */
 export const helmetOptions: FastifyHelmetOptions = {
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
@@ -19,15 +20,3 @@ export const helmetOptions: FastifyHelmetOptions = {
   xPermittedCrossDomainPolicies: false,
   xXssProtection: false
 }
-
-/**
- * The headers @fastify/helmet sends with `helmetOptions`, written out for the two answers no
- * hook sees: what Node's HTTP parser refuses (client-error.ts) and what Fastify's router
- * refuses (frameworkErrors). A test checks they are what the plugin sends.
- */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-security-policy': "default-src 'none';frame-ancestors 'none';base-uri 'none'",
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'SAMEORIGIN'
-})

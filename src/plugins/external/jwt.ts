@@ -9,7 +9,7 @@ declare module '@fastify/jwt' {
     payload: AccessTokenClaims
     /**
      * The claims of a token verified on this request. Authorization reads `request.principal`
-     * (src/plugins/auth.ts), set on every authenticated request, cached token or not.
+     * (src/plugins/app/auth.ts), set on every authenticated request, cached token or not.
      */
     user: AccessTokenClaims
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 // A CommonJS module: its plugin is the namespace's default.
 import metricsModule from 'fastify-metrics'
 import { Registry } from 'prom-client'
-import { HttpProblem } from '../../lib/problem.js'
+import { HttpProblem } from '../../http/problem.js'
 import { sameSecret } from '../../lib/same-secret.js'
 
 /**

@@ -1,6 +1,6 @@
 import { normalizeIP, type RateLimitOptions, type RateLimitPluginOptions } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { HttpProblem } from '../../lib/problem.js'
+import { HttpProblem } from '../../http/problem.js'
 import { type SharedBudgets, SharedCounterStore } from './rate-limit-store.js'
 
 const WINDOW_MS = 60_000

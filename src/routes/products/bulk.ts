@@ -3,18 +3,19 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { changeContext } from '../../http/change-context.js'
 import { invalidProblem, keyReusedProblem } from '../../http/product-outcomes.js'
-import { csvRows, exportChunks, ndjsonRows } from '../../lib/bulk-formats.js'
-import { decodeUtf8Body, parseMediaType } from '../../lib/media-type.js'
-import { type FieldError, HttpProblem } from '../../lib/problem.js'
+import { csvRows, exportChunks, ndjsonRows } from '../../http/bulk-formats.js'
+import { decodeUtf8Body, parseMediaType } from '../../http/media-type.js'
+import { HttpProblem } from '../../http/problem.js'
+import type { FieldError } from '../../lib/field-errors.js'
 import { toProductJson } from '../../lib/product-json.js'
 import { writeBudget } from '../../plugins/external/rate-limit.js'
 import { BulkDeleteRequest, BulkDeleteResult, BulkResult, MAX_BULK_ROWS } from '../../schemas/bulk.js'
-import { HEADERS, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
+import { HEADERS, idempotencyKeyHeaders, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
 export { MAX_BULK_ROWS }
 // 1000 rows of the longest valid product are well under this.
-export const BULK_BODY_LIMIT = 4 * 1024 * 1024
+const BULK_BODY_LIMIT = 4 * 1024 * 1024
 const NDJSON = 'application/x-ndjson'
 const CSV = 'text/csv'
 
@@ -102,9 +103,7 @@ const importProducts: FastifyPluginAsyncTypebox = async (fastify) => {
       ...ADMIN,
       // The products service checks rows one by one, so that each bad row is named; the document shows the strict shape.
       'x-json-body': 'BulkProducts',
-      headers: Type.Object({
-        'idempotency-key': Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$', description: 'Retry safely: the same key and body within 24 h replays the first response' }))
-      }),
+      headers: idempotencyKeyHeaders(),
       body: {
         content: {
           'application/json': { schema: Type.Array(Type.Unknown(), { description: 'Products as in POST /products' }) },

@@ -3,13 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { changeContext } from '../../http/change-context.js'
 import { changedProduct, invalidProblem, keyReusedProblem } from '../../http/product-outcomes.js'
-import { encodeCursor, readProductCursor } from '../../lib/cursor.js'
+import { encodeCursor, readProductCursor } from '../../http/cursor.js'
 import { noneMatch, parseIfMatch, productEtag, weakEtag } from '../../lib/etag.js'
-import { notFound } from '../../lib/problem.js'
+import { notFound } from '../../http/problem.js'
 import { toProductJson } from '../../lib/product-json.js'
 import { writeBudget } from '../../plugins/external/rate-limit.js'
 import type { Product as ProductRecord, ProductSort } from '../../store/types.js'
-import { emptyResponse, HEADERS, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
+import { emptyResponse, HEADERS, idempotencyKeyHeaders, jsonResponse, problemResponses, ref } from '../../schemas/common.js'
 import { Product, ProductCreate, ProductList, ProductListQuery, ProductParams, ProductPatch, type SortParam } from '../../schemas/product.js'
 
 const ADMIN = { security: [{ bearerAuth: [] }] }
@@ -21,13 +21,7 @@ const IfMatchHeaders = Type.Object({
 const IfNoneMatchHeaders = Type.Object({
   'if-none-match': Type.Optional(Type.String({ description: 'The ETag you hold: 304 with no body while it is still current', examples: ['W/"1.1"'] }))
 })
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({
-    pattern: '^[\\x21-\\x7e]{1,255}$',
-    description: 'Retry safely: the same key and body within 24 h replays the first response',
-    examples: ['order-2026-01-01-0001']
-  }))
-})
+const IdempotencyHeaders = idempotencyKeyHeaders({ examples: ['order-2026-01-01-0001'] })
 const READ_HEADERS = { ...HEADERS.etag, ...HEADERS.rateLimit }
 
 function parseSort (sort: SortParam): ProductSort {

@@ -33,7 +33,7 @@ const UNAVAILABLE_MESSAGES = [
 ]
 
 /** True when `code` is a SQLSTATE or socket error that means the database cannot serve now. */
-export function isUnavailableCode (code: string): boolean {
+function isUnavailableCode (code: string): boolean {
   if (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code)) return true
   return /^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.has(code.slice(0, 2))
 }

@@ -33,7 +33,7 @@ export function productColumns<T extends ProductTable> (table: T): Pick<T, Produ
 }
 
 /** The column each sort field orders by: titles by their lower-cased key. */
-export function sortColumn (table: ProductTable, field: ProductQuery['sort']['field']): Column {
+function sortColumn (table: ProductTable, field: ProductQuery['sort']['field']): Column {
   switch (field) {
     case 'title': return table.titleKey
     case 'price': return table.priceCents

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { SECURITY_HEADERS } from '../../../src/plugins/external/helmet.js'
+import { SECURITY_HEADERS } from '../../../src/http/security-headers.js'
 import { startApp, startIssuer } from '../../helpers/app.js'
 
 // Helmet's headers for HTML documents, which helmetOptions leaves off.

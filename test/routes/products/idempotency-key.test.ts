@@ -1,5 +1,5 @@
 import t from 'tap'
-import { bearer } from '../../helpers/app.js'
+import { bearer, startApp, startIssuer } from '../../helpers/app.js'
 import { allIds, IMAGE, names, PROBLEM, setup } from '../../helpers/products.js'
 
 // Idempotency-Key on POST /products and /products/bulk: replays, refusals, races, key format.
@@ -106,4 +106,16 @@ t.test('Idempotency-Key', async (t) => {
     t.equal(retried.statusCode, 201, `${name}: the same key with a valid body then gets 201`, { body: retried.body })
     t.notOk(retried.headers['idempotent-replayed'], `${name}: not a replay`)
   }
+})
+
+t.test('expired idempotency records are purged, freeing their keys', async (t) => {
+  const issuer = await startIssuer(t)
+  const app = await startApp(t, issuer)
+  const headers = { ...bearer(issuer.adminToken()), 'idempotency-key': 'nightly-import' }
+  t.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: { title: 'Chair', price: '1.00', image: IMAGE } })).statusCode, 201)
+  const other = { title: 'Another chair', price: '1.00', image: IMAGE }
+  t.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: other })).statusCode, 422, 'the key is taken')
+  t.equal(await app.store.idempotency.purgeBefore(new Date(Date.now() - 60_000)), 0, 'a fresh record is kept')
+  t.equal(await app.store.idempotency.purgeBefore(new Date(Date.now() + 1000)), 1, 'an expired one goes')
+  t.equal((await app.inject({ method: 'POST', url: '/products', headers, payload: other })).statusCode, 201, 'and its key is free again')
 })
