@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-FROM node:24-slim AS build
+# Node 24.18.1, not the newest 24: see PRODUCTION_NODE in .ci/run (better-sqlite3 12 aborts on 24.19+).
+FROM node:24.18.1-slim AS build
 WORKDIR /app
 # better-sqlite3 builds from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -9,7 +10,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:24-slim
+FROM node:24.18.1-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATABASE_URL=file:/data/store.db
 COPY --from=build /app/node_modules ./node_modules
