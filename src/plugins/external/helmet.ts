@@ -10,7 +10,7 @@
  * Set by our callback hook (src/http/response-headers.ts), not @fastify/helmet, which rebuilds
  * helmet's middleware per request in two promise hooks.
  */
-// Bypass figure: GET /health -12% server CPU per response (`npm run bench -- --before e5ce114 --only health`).
+// Bypass figure: GET /health 1.58x req/s, 90 -> 53 µs CPU each (`npm run bench -- --before e5ce114 --rounds 3 --duration 3 --only health,get`).
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': "default-src 'none';frame-ancestors 'none';base-uri 'none'",
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
