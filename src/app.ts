@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -13,7 +12,6 @@ import { addRequestLog } from './http/request-log.js'
 import { addResponseHeaders } from './http/response-headers.js'
 import { serverOptions } from './http/server-options.js'
 import { corsOptions } from './plugins/external/cors.js'
-import { helmetOptions } from './plugins/external/helmet.js'
 import { rateLimitOptions } from './plugins/external/rate-limit.js'
 import { swaggerOptions, swaggerUiOptions } from './plugins/external/swagger.js'
 import authPlugin from './plugins/app/auth.js'
@@ -49,7 +47,6 @@ export async function buildApp (config: Config): Promise<FastifyInstance> {
   await app.register(redisPlugin)
 
   // Ecosystem plugins with our options.
-  await app.register(helmet, helmetOptions)
   const corsSettings = corsOptions(config)
   if (corsSettings !== false) await app.register(cors, corsSettings)
   await app.register(rateLimit, rateLimitOptions(app))
