@@ -1,6 +1,6 @@
 // Baseline (a), the same per-response policy as the API built from stock plugins, around the
 // same routes as the bare baseline: @fastify/helmet with the four headers the API sends
-// (SECURITY_HEADERS in src/plugins/external/helmet.ts), @fastify/rate-limit with the API's read budget in
+// (SECURITY_HEADERS in src/http/security-headers.ts), @fastify/rate-limit with the API's read budget in
 // preHandler and its draft-spec headers (probes exempt), an X-Request-Id header, and a pino
 // logger at LOG_LEVEL writing one line per request from onResponse.
 //   PORT=... DATABASE_URL=... PUBLIC_KEY_PEM=... LOG_LEVEL=warn RATE_LIMIT_READS=600 node bench/baselines/policy.mjs
