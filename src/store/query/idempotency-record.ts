@@ -1,20 +1,11 @@
 import { parsePrice } from '../../lib/price.js'
 import type { IdempotencyRecord, IdempotentResult, Product } from '../types.js'
+import { fromMillis, type ProductSnapshot, toSnapshot } from './snapshots.js'
 
 // An idempotency record as both adapters keep it: the write's result as product snapshots
 // (timestamps in milliseconds, so Dates round-trip exactly), in a JSON column.
 
-interface Snapshot {
-  id: number
-  title: string
-  priceCents: number
-  image: string
-  createdAt: number
-  updatedAt: number
-  version: number
-}
-
-export type StoredResult = Snapshot | Snapshot[]
+export type StoredResult = ProductSnapshot | ProductSnapshot[]
 
 /** A record's row, whichever database it came from. */
 export interface RecordRow {
@@ -25,12 +16,6 @@ export interface RecordRow {
   createdAt: Date
 }
 
-const toSnapshot = (product: Product): Snapshot =>
-  ({ ...product, createdAt: product.createdAt.getTime(), updatedAt: product.updatedAt.getTime() })
-
-const fromSnapshot = (snapshot: Snapshot): Product =>
-  ({ ...snapshot, createdAt: new Date(snapshot.createdAt), updatedAt: new Date(snapshot.updatedAt) })
-
 export function storedResult (result: IdempotentResult): StoredResult {
   return Array.isArray(result) ? result.map(toSnapshot) : toSnapshot(result)
 }
@@ -38,7 +23,7 @@ export function storedResult (result: IdempotentResult): StoredResult {
 export function toRecord (row: RecordRow): IdempotencyRecord {
   const { result } = row
   if (result !== null) {
-    return { requestHash: row.requestHash, result: Array.isArray(result) ? result.map(fromSnapshot) : fromSnapshot(result), createdAt: row.createdAt }
+    return { requestHash: row.requestHash, result: Array.isArray(result) ? result.map(fromMillis) : fromMillis(result), createdAt: row.createdAt }
   }
   return { requestHash: row.requestHash, result: legacyResult(row.body ?? 'null', row.headers ?? {}), createdAt: row.createdAt }
 }
