@@ -27,7 +27,7 @@ t.test('every pattern in the document is portable', async (t) => {
   const all = [...patterns(spec)]
   t.ok(all.length >= 5, `${all.length} patterns found`)
   for (const pattern of all) {
-    t.notMatch(pattern, /\\[pPu]/, `${pattern}: no \\p, \\P or \\u escapes`)
+    t.notMatch(pattern, /\\[pPu]/, label(`${pattern}: no \\p, \\P or \\u escapes`))
     const plain = new RegExp(pattern)
     const unicode = new RegExp(pattern, 'u')
     for (const sample of SAMPLES) {
