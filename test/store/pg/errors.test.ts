@@ -45,8 +45,6 @@ t.test('errors about the request itself, or bugs, pass through unchanged', async
   t.equal(isUnavailable(null), false)
 })
 
-const url = await postgresUrl(t)
-
 /** The error `work` fails with on a real server; fails the test if it succeeds. */
 async function failure (work: () => Promise<unknown>): Promise<Error & { code?: string }> {
   try {
@@ -64,62 +62,62 @@ async function client (target: string, config: pg.ClientConfig = {}): Promise<pg
   return c
 }
 
-if (url !== null) {
+// Its own subtest, so that an unreachable PostgreSQL skips only this part.
+t.test('real outages, provoked on PostgreSQL, are StoreUnavailable', async (t) => {
+  const url = await postgresUrl(t)
+  if (url === null) return
   const database = new URL(url).pathname.slice(1)
   await queryPostgres(url, 'CREATE TABLE locked (x int)')
+  const expect = (name: string, error: Error & { code?: string }, code?: string) => {
+    if (code !== undefined) t.equal(error.code, code, `${name}: ${error.message}`)
+    t.ok(translate(error) instanceof StoreUnavailable, `${name} (${error.code ?? error.message}) is StoreUnavailable`)
+  }
 
-  t.test('real outages, provoked on PostgreSQL, are StoreUnavailable', async (t) => {
-    const expect = (name: string, error: Error & { code?: string }, code?: string) => {
-      if (code !== undefined) t.equal(error.code, code, `${name}: ${error.message}`)
-      t.ok(translate(error) instanceof StoreUnavailable, `${name} (${error.code ?? error.message}) is StoreUnavailable`)
-    }
+  // 55P03: a lock that is not released within lock_timeout.
+  const holder = await client(url)
+  t.teardown(() => holder.end())
+  await holder.query('BEGIN')
+  await holder.query('LOCK TABLE locked IN ACCESS EXCLUSIVE MODE')
+  const waiter = await client(url, { lock_timeout: 100 })
+  expect('lock_timeout', await failure(() => waiter.query('SELECT * FROM locked')), '55P03')
+  await waiter.end()
 
-    // 55P03: a lock that is not released within lock_timeout.
-    const holder = await client(url)
-    t.teardown(() => holder.end())
-    await holder.query('BEGIN')
-    await holder.query('LOCK TABLE locked IN ACCESS EXCLUSIVE MODE')
-    const waiter = await client(url, { lock_timeout: 100 })
-    expect('lock_timeout', await failure(() => waiter.query('SELECT * FROM locked')), '55P03')
-    await waiter.end()
+  // 57014: statement_timeout.
+  const slow = await client(url, { statement_timeout: 100 })
+  expect('statement_timeout', await failure(() => slow.query('SELECT pg_sleep(2)')), '57014')
+  await slow.end()
 
-    // 57014: statement_timeout.
-    const slow = await client(url, { statement_timeout: 100 })
-    expect('statement_timeout', await failure(() => slow.query('SELECT pg_sleep(2)')), '57014')
-    await slow.end()
+  // 57P01: the backend terminated by an administrator mid-query.
+  const victim = await client(url, { application_name: 'errors-victim' })
+  const running = failure(() => victim.query('SELECT pg_sleep(10)'))
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  await queryPostgres(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'errors-victim'")
+  expect('terminated', await running, '57P01')
+  await holder.query('ROLLBACK')
 
-    // 57P01: the backend terminated by an administrator mid-query.
-    const victim = await client(url, { application_name: 'errors-victim' })
-    const running = failure(() => victim.query('SELECT pg_sleep(10)'))
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    await queryPostgres(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'errors-victim'")
-    expect('terminated', await running, '57P01')
-    await holder.query('ROLLBACK')
+  // The pool's own timeout: every connection is taken.
+  const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 100 })
+  pool.on('error', () => {})
+  const taken = await pool.connect()
+  expect('pool timeout', await failure(() => pool.query('SELECT 1')))
+  taken.release()
+  await pool.end()
 
-    // The pool's own timeout: every connection is taken.
-    const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 100 })
-    pool.on('error', () => {})
-    const taken = await pool.connect()
-    expect('pool timeout', await failure(() => pool.query('SELECT 1')))
-    taken.release()
-    await pool.end()
+  // 53300: too many connections (a role allowed none; superusers are exempt from limits).
+  const role = `store_test_role_${randomBytes(4).toString('hex')}`
+  await queryPostgres(url, `CREATE ROLE ${role} LOGIN CONNECTION LIMIT 0`)
+  t.teardown(() => queryPostgres(url, `DROP ROLE IF EXISTS ${role}`))
+  const asRole = new URL(url)
+  asRole.username = role
+  expect('too many connections', await failure(() => client(asRole.toString())), '53300')
 
-    // 53300: too many connections (a role allowed none; superusers are exempt from limits).
-    const role = `store_test_role_${randomBytes(4).toString('hex')}`
-    await queryPostgres(url, `CREATE ROLE ${role} LOGIN CONNECTION LIMIT 0`)
-    t.teardown(() => queryPostgres(url, `DROP ROLE IF EXISTS ${role}`))
-    const asRole = new URL(url)
-    asRole.username = role
-    expect('too many connections', await failure(() => client(asRole.toString())), '53300')
+  // 55000: the database is not accepting connections.
+  // Altered from the server's maintenance database: a database cannot close its own door.
+  const maintenance = process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL
+  await queryPostgres(maintenance, `ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`)
+  t.teardown(() => queryPostgres(maintenance, `ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`))
+  expect('not accepting connections', await failure(() => client(url)), '55000')
 
-    // 55000: the database is not accepting connections.
-    // Altered from the server's maintenance database: a database cannot close its own door.
-    const maintenance = process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL
-    await queryPostgres(maintenance, `ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`)
-    t.teardown(() => queryPostgres(maintenance, `ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`))
-    expect('not accepting connections', await failure(() => client(url)), '55000')
-
-    // Node-level: nothing listens.
-    expect('refused', await failure(() => client('postgres://postgres@127.0.0.1:1/x')))
-  })
-}
+  // Node-level: nothing listens.
+  expect('refused', await failure(() => client('postgres://postgres@127.0.0.1:1/x')))
+})
